@@ -1,0 +1,40 @@
+"""Activation Lab: the router. Each page is one short script in app_pages/; this file only frames them."""
+
+import streamlit as st
+
+from ui import presenter, state
+
+st.set_page_config(page_title="Activation Lab", page_icon=":material/ssid_chart:", layout="wide")
+state.start_run()
+
+PAGES = {
+    "Learn": [
+        st.Page("app_pages/why_nonlinearity.py", title="Why non-linearity?", icon=":material/timeline:",
+                default=True),
+        st.Page("app_pages/curves.py", title="Curves and derivatives", icon=":material/show_chart:"),
+        st.Page("app_pages/choosing.py", title="Choosing an activation", icon=":material/checklist:"),
+        st.Page("app_pages/softmax_temperature.py", title="Softmax temperature",
+                icon=":material/thermostat:"),
+        st.Page("app_pages/vanishing_gradients.py", title="Vanishing gradients",
+                icon=":material/trending_down:"),
+    ],
+    "Experiment": [
+        st.Page("app_pages/dead_neurons_lab.py", title="Dead-neuron lab", icon=":material/science:"),
+    ],
+}
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    state.bind_url(presenter.PARAMS)
+    st.toggle("Presenter mode", key=presenter.PRESENT.key,
+              help="Larger text and plots for a projector. It is part of the link you share.")
+    st.multiselect("Hide while presenting", options=list(presenter.HIDEABLE),
+                   format_func=presenter.HIDEABLE.get, key=presenter.HIDE.key,
+                   disabled=not presenter.presenting())
+    st.caption("Every setting lives in the address bar: copy it to share exactly this view.")
+
+presenter.apply_presenter_style()
+try:
+    page.run()
+finally:
+    state.publish_url()

@@ -1,0 +1,33 @@
+"""AppTest helpers: open a page of the real app (router, sidebar and all), optionally from a URL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_page(page: str, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+    """Open ``app_pages/<page>.py`` through app.py as a browser opens a link, ``query`` being the
+    URL's parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    """The plotly figures on the page, as JSON dicts."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def page_opener():
+    return open_page

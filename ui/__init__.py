@@ -1,0 +1,1 @@
+"""Streamlit/plotly layer: figure styling, URL state, presenter mode, questions, charts with export."""

@@ -1,0 +1,35 @@
+"""Every chart comes with its data: a text table (the accessible alternative) and a CSV download."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.presenter import presenting, shown
+from ui.theme import style
+
+_TABLE_ROWS_SHOWN = 2_000
+
+
+def show_chart(fig: go.Figure, data: pd.DataFrame, *, name: str, alt: str,
+               x_title: str = "", y_title: str = "", height: int = 420) -> None:
+    """Draw a styled plotly figure with an accessible label, then its data as a table and CSV.
+
+    ``name`` is a short file-name-safe id, unique on the page (it keys the widgets and names the
+    CSV and the PNG from Plotly's camera button).
+    """
+    style(fig, x_title=x_title, y_title=y_title, height=height, presenting=presenting())
+    st.plotly_chart(
+        fig, key=f"chart_{name}", alt=alt,
+        config={"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},
+    )
+    if shown("tables"):
+        with st.expander(f"Data behind this chart ({len(data):,} rows), as a table and CSV"):
+            st.dataframe(data.head(_TABLE_ROWS_SHOWN), hide_index=True, key=f"table_{name}")
+            st.download_button(
+                "Download CSV", data=data.to_csv(index=False).encode(), file_name=f"{name}.csv",
+                mime="text/csv", key=f"csv_{name}", on_click="ignore",
+                icon=":material/download:",
+            )

@@ -1,0 +1,55 @@
+"""Presenter mode: a URL switch (?present=1) that enlarges text and plots for a projector and
+hides the parts of each page the teacher chose (?hide=controls,questions)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.state import UrlParam
+
+HIDEABLE = {
+    "controls": "Controls",
+    "questions": "Questions",
+    "notes": "Explanations",
+    "tables": "Data tables",
+}
+PRESENT = UrlParam("present", False, "bool")
+HIDE = UrlParam("hide", ["controls"], "choices", options=tuple(HIDEABLE))
+PARAMS = (PRESENT, HIDE)
+
+_PRESENTER_CSS = """
+<style>
+  .stMainBlockContainer { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+  .stMarkdown p, .stMarkdown li, .stAlert p, .stMetric label, .stRadio label { font-size: 1.45rem !important; }
+  .stMarkdown h1 { font-size: 3rem !important; }
+  .stMarkdown h2, .stMarkdown h3 { font-size: 2.2rem !important; }
+  [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+  .katex { font-size: 1.6em !important; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    """Whether presenter mode is on for this session."""
+    return bool(st.session_state.get(PRESENT.key, False))
+
+
+def shown(part: str) -> bool:
+    """Whether a hideable part ("questions", "notes", "tables") is shown in the current mode."""
+    return not (presenting() and part in st.session_state.get(HIDE.key, []))
+
+
+def controls(label: str = "Controls"):
+    """Where a page puts its widgets: inline normally, folded away when presenting hides them.
+
+    The widgets are still created when folded, so their values (and the shared URL) stay put.
+    """
+    if shown("controls"):
+        return st.container()
+    return st.expander(f"{label} (hidden for presenting)", expanded=False)
+
+
+def apply_presenter_style() -> None:
+    """Inject the projector CSS when presenter mode is on."""
+    if presenting():
+        st.html(_PRESENTER_CSS)
