@@ -94,12 +94,12 @@ class AppPage:
         self.wait_idle()
 
     def wait_idle(self, timeout: float = 60_000) -> None:
-        """Wait until the script has finished running (and has started at least once)."""
-        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                    timeout=timeout)
-        self.page.wait_for_timeout(300)
-        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                    timeout=timeout)
+        """Wait until the page's title is drawn and the script has finished running."""
+        self.page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+        idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+        self.page.wait_for_selector(idle, timeout=timeout)
+        self.page.wait_for_timeout(300)  # a rerun triggered by the last event may start late
+        self.page.wait_for_selector(idle, timeout=timeout)
 
     def assert_healthy(self) -> None:
         exceptions = self.page.locator('[data-testid="stException"]')

@@ -1,0 +1,283 @@
+"""Choosing an activation: what the registry states, measured live beside it, and a small decision helper."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from activations_core import ACTIVATIONS, softmax
+from activations_core import measure as ms
+from ui.catalog import activation_choices
+from ui.chart import show_chart
+from ui.figures_basics import cost_figure, histogram_figure
+from ui.presenter import controls, shown
+from ui.quiz import question
+from ui.state import UrlParam, bind_url
+
+CHOICES = {name: act for name, act in activation_choices().items() if act.properties is not None}
+TIMED = tuple(ACTIVATIONS)  # timed together, once per 10 minutes for everyone
+SOFTMAX, NONE = "softmax", "none"
+EXAMPLE_LOGITS = (2.0, 1.0, 0.1)
+_LAST_SELECTION = "_ch_last_good_selection"
+
+# task -> (label, recommended, alternatives); the reasons come from the registry and the measurements
+TASKS = {
+    "hidden": ("Hidden layers of an MLP or CNN", ("relu",), ("leaky_relu", "elu")),
+    "transformer": ("Hidden layers of a transformer", ("gelu", "swish"), ("gelu_tanh",)),
+    "multiclass": ("Output: one of several classes", (SOFTMAX,), ()),
+    "binary": ("Output: yes/no, or several independent labels", ("sigmoid",), ()),
+    "regression": ("Output: any real number (regression)", (NONE,), ("softplus",)),
+    "dying": ("My ReLU units are dying", ("leaky_relu", "elu"), ()),
+    "recurrent": ("Gates and state of an LSTM or GRU", ("sigmoid", "tanh"), ()),
+    "self_normalising": ("A deep fully connected net without batch norm", ("selu",), ()),
+}
+MEAN_QUESTION = ("relu", "softplus", "gelu", "elu")
+SPEED_QUESTION = ("relu", "tanh", "gelu", "mish")
+SLOPE_QUESTION = ("sigmoid", "tanh", "relu", "selu")
+ZERO_OPTIONS = (0.0, 0.16, 0.5, 0.84)  # the answer is the option nearest the measured fraction
+
+SELECTION = UrlParam("ch_acts", list(CHOICES), "choices", options=tuple(CHOICES))
+HIST = UrlParam("ch_hist", "relu", "choice", options=tuple(CHOICES))
+TASK = UrlParam("ch_task", "hidden", "choice", options=tuple(TASKS))
+PARAMS = (SELECTION, HIST, TASK)
+
+
+@st.cache_data(max_entries=64)
+def measured(names: tuple[str, ...], formulas: tuple[str, ...]) -> dict[str, ms.Measured]:
+    """Range, slope and N(0, 1) statistics at default parameters (``formulas`` tell custom ones apart)."""
+    choices = activation_choices()
+    return {name: ms.measure(choices[name]) for name in names}
+
+
+@st.cache_data(max_entries=4, ttl=600, refresh_mode="background", show_spinner=False)
+def timings(names: tuple[str, ...]) -> dict[str, float]:
+    """Seconds per 10^6 evaluations on this server, shared by every visitor for 10 minutes."""
+    return ms.seconds_per_million({name: ACTIVATIONS[name] for name in names}, repeats=5)
+
+
+def bound_text(value: float) -> str:
+    """A range end for the table: ±∞ or 4 significant digits."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.4g}"
+
+
+def range_text(lo: float, hi: float) -> str:
+    return f"{bound_text(lo)} to {bound_text(hi)}"
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+SHAPE_COLUMNS = ("Activation", "Range, stated", "Range, observed", "Range check",
+                 "Zero-centred, stated", "Mean f(z)", "Can die, stated",
+                 "f(z) = 0", "Max |f'|")
+COST_COLUMNS = ("Activation", "Cost, stated", "Time × ReLU", "Cost check",
+                "Typical use, stated")
+CHECK_MARKS = {"agrees": "✓ agrees", "borderline": "≈ borderline", "disagrees": "✗ disagrees"}
+
+
+def properties_table(names: list[str], facts: dict[str, ms.Measured],
+                     ratios: dict[str, float]) -> pd.DataFrame:
+    """One row per activation: each stated property next to its measurement."""
+    rows = []
+    for name in names:
+        act, fact = CHOICES[name], facts[name]
+        pr = act.properties
+        verdict, measured_cost = ms.cost_check(pr.cost, ratios[name]) if name in ratios else ("", "")
+        rows.append({
+            "Activation": act.display_name,
+            "Range, stated": range_text(*pr.output_range),
+            "Range, observed": range_text(fact.observed.lo, fact.observed.hi),
+            "Range check": "✓ agrees" if fact.range_agrees else "✗ disagrees",
+            "Zero-centred, stated": yes_no(pr.zero_centred),
+            "Mean f(z)": fact.normal.mean,
+            "Can die, stated": yes_no(pr.can_die),
+            "f(z) = 0": fact.normal.zero_fraction,
+            "Max |f'|": fact.max_slope,
+            "Cost, stated": pr.cost,
+            "Time × ReLU": ratios.get(name, float("nan")),
+            "Cost check": f"{CHECK_MARKS[verdict]} (measured {measured_cost})" if verdict else "",
+            "Typical use, stated": pr.use,
+        })
+    return pd.DataFrame(rows)
+
+
+def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[str, float],
+                  seconds: dict[str, float]) -> None:
+    """The stated-vs-measured table, its CSV, and the cost chart."""
+    st.header("Stated and measured")
+    st.markdown(
+        f"Each stated property (from the registry, default parameters) sits beside a measurement: "
+        f"the observed range on {len(ms.WIDE_GRID):,} points from −10¹⁰ to 10¹⁰ (a side that keeps "
+        f"growing counts as ∞), the largest slope, and the mean output and share of exact zeros "
+        f"for {ms.NORMAL_SAMPLES:,} standard-normal inputs. Cost is timed on this server: "
+        f"{ms.TIMING_SIZE:,} evaluations, best of 5, relative to ReLU "
+        f"({seconds['relu'] * 1e3:.2f} ms here); re-timed every 10 minutes.")
+    table = properties_table(names, facts, ratios)
+    normal = f"z: {ms.NORMAL_SAMPLES:,} seeded standard-normal samples."
+    formats = {
+        "Range, observed": st.column_config.TextColumn(help="min and max of f on the wide grid."),
+        "Mean f(z)": st.column_config.NumberColumn(format="%.3f", help="Mean output. " + normal),
+        "f(z) = 0": st.column_config.NumberColumn(format="percent", help="Share of outputs exactly 0. " + normal),
+        "Max |f'|": st.column_config.NumberColumn(format="%.4g", help="Largest slope anywhere (measured)."),
+        "Time × ReLU": st.column_config.NumberColumn(format="%.1f", help="Measured on this server."),
+        "Typical use, stated": st.column_config.TextColumn(width="large"),
+    }
+    shape_tab, cost_tab = st.tabs(["Range and outputs", "Cost and typical use"])
+    shape_tab.dataframe(table, hide_index=True, key="ch_table_shape", height="content",
+                        column_order=SHAPE_COLUMNS, column_config=formats)
+    cost_tab.dataframe(table, hide_index=True, key="ch_table_cost", height="content",
+                       column_order=COST_COLUMNS, column_config=formats)
+    st.download_button("Download table CSV", data=table.to_csv(index=False).encode(),
+                       file_name="activation_properties.csv", mime="text/csv", key="ch_table_csv",
+                       on_click="ignore", icon=":material/download:")
+    bands = [(label, *ms.COST_BANDS[label]) for label in ms.COST_LABELS]
+    timed = [n for n in names if n in ratios]
+    data = pd.DataFrame({"activation": [CHOICES[n].display_name for n in timed],
+                         "stated cost": [CHOICES[n].properties.cost for n in timed],
+                         "time per 1e6 evaluations (ms)": [seconds[n] * 1e3 for n in timed],
+                         "time relative to ReLU": [ratios[n] for n in timed]})
+    show_chart(cost_figure(data["activation"], data["time relative to ReLU"],
+                           [list(ACTIVATIONS).index(n) for n in timed], bands), data,
+               name="cost", x_title="time per evaluation relative to ReLU (log scale)",
+               height=80 + 32 * len(timed),
+               alt="Measured computation time of each activation relative to ReLU, over shaded "
+                   "bands for cheap, moderate and expensive.")
+    lo, hi = ms.COST_BANDS["moderate"]
+    st.caption(f"Bands: cheap below {lo:g}× ReLU, moderate {lo:g}× to {hi:g}×, expensive from {hi:g}×; "
+               f"“borderline” means within {ms.BORDERLINE_FACTOR:g}× of the stated band. Timings "
+               "depend on the machine and on how the core computes each function accurately.")
+
+
+def histogram_section(name: str, facts: dict[str, ms.Measured]) -> None:
+    """Distribution of f(Z) for Z ~ N(0, 1): the zero spike of ReLU, the centring of tanh."""
+    act = CHOICES[name]
+    edges, fractions = ms.output_histogram(act)
+    normal = facts[name].normal
+    st.subheader(f"Outputs of {act.display_name} for standard-normal inputs")
+    st.markdown(f"Mean **{normal.mean:.3f}**, standard deviation **{normal.std:.3f}**, exactly zero: "
+                f"**{normal.zero_fraction:.1%}** of {normal.n:,} samples.")
+    data = pd.DataFrame({"bin from": edges[:-1], "bin to": edges[1:], "fraction of outputs": fractions})
+    show_chart(histogram_figure(edges, fractions, act.display_name, list(ACTIVATIONS).index(name)
+                                if name in ACTIVATIONS else 0, normal.mean), data,
+               name="output_histogram", x_title=f"{act.display_name}(z)",
+               y_title="fraction of outputs", height=340,
+               alt=f"Histogram of {act.display_name} outputs for standard-normal inputs; mean "
+                   f"{normal.mean:.3f}, {normal.zero_fraction:.0%} exactly zero.")
+
+
+def reason(name: str, facts: dict[str, ms.Measured], ratios: dict[str, float]) -> str:
+    """Why an activation fits: the registry's use text plus what was measured."""
+    if name == SOFTMAX:
+        p = softmax(np.array(EXAMPLE_LOGITS), axis=-1)
+        shown_logits = ", ".join(f"{v:g}" for v in EXAMPLE_LOGITS)
+        return (f"**Softmax** turns K scores into probabilities that sum to 1: scores "
+                f"({shown_logits}) become ({', '.join(f'{v:.3f}' for v in p)}), sum {p.sum():.3f}. "
+                "Pair it with the cross-entropy loss.")
+    if name == NONE:
+        bounded = [f"{CHOICES[n].display_name} would cap predictions to "
+                   f"{range_text(*CHOICES[n].properties.output_range)}"
+                   for n in ("sigmoid", "tanh") if n in CHOICES]
+        return ("**No activation (identity)**: the output layer must reach any real value; "
+                + " and ".join(bounded) + ".")
+    act, fact = CHOICES[name], facts[name]
+    cost = f"; costs {ratios[name]:.1f}× ReLU on this server" if name in ratios else ""
+    return (f"**{act.display_name}**: {act.properties.use} Measured: outputs "
+            f"{range_text(fact.observed.lo, fact.observed.hi)}, "
+            f"{fact.normal.zero_fraction:.0%} exact zeros for N(0,1) input{cost}.")
+
+
+def guidance_section(facts: dict[str, ms.Measured], ratios: dict[str, float]) -> None:
+    """Task -> recommendation with reasons."""
+    st.header("Which one should I use?")
+    with controls("Decision helper"):
+        st.selectbox("What is the activation for?", options=list(TASKS),
+                     format_func=lambda t: TASKS[t][0], key=TASK.key,
+                     help="Pick the layer or problem; the recommendation updates.")
+    label, recommended, alternatives = TASKS[st.session_state[TASK.key]]
+    with st.container(border=True):
+        st.markdown(f"**{label}** — recommended:")
+        for name in recommended:
+            st.markdown("- " + reason(name, facts, ratios))
+        if alternatives:
+            st.markdown("Also worth trying:")
+            for name in alternatives:
+                st.markdown("- " + reason(name, facts, ratios))
+        if st.session_state[TASK.key] in ("dying", "hidden"):
+            st.markdown("- **He initialisation** (weights with variance 2 / fan-in) keeps ReLU "
+                        "inputs from shrinking layer after layer, so fewer units start dead.")
+
+
+def pick(options: tuple[str, ...], values: dict[str, float], largest: bool = True) -> int:
+    """Index of the option with the largest (or smallest) value."""
+    scores = [values[n] for n in options]
+    return int(np.argmax(scores) if largest else np.argmin(scores))
+
+
+def questions(facts: dict[str, ms.Measured], ratios: dict[str, float]) -> None:
+    """Predict-then-reveal questions answered by the measurements."""
+    if not shown("questions"):
+        return
+    st.header("Predict, then reveal")
+    names = lambda options: [ACTIVATIONS[n].display_name for n in options]  # noqa: E731
+    means = {n: facts[n].normal.mean for n in MEAN_QUESTION}
+    question("ch_q_mean", "Which has the largest mean output for standard-normal input?",
+             names(MEAN_QUESTION), pick(MEAN_QUESTION, means),
+             "Measured means: " + ", ".join(f"{ACTIVATIONS[n].display_name} {means[n]:.3f}"
+                                            for n in MEAN_QUESTION) + ".")
+    zeros = facts["relu"].normal.zero_fraction
+    question("ch_q_zeros", "For standard-normal inputs, what share of ReLU outputs is exactly 0?",
+             [f"about {v:.0%}" for v in ZERO_OPTIONS],
+             int(np.argmin([abs(v - zeros) for v in ZERO_OPTIONS])),
+             f"Measured: **{zeros:.2%}** of {facts['relu'].normal.n:,} samples: every negative "
+             "input. Those units pass no gradient for those inputs.")
+    if all(n in ratios for n in SPEED_QUESTION):
+        question("ch_q_speed", "Which is slowest to compute on this server?", names(SPEED_QUESTION),
+                 pick(SPEED_QUESTION, ratios),
+                 "Measured time relative to ReLU: " + ", ".join(
+                     f"{ACTIVATIONS[n].display_name} {ratios[n]:.1f}×" for n in SPEED_QUESTION) + ".")
+    slopes = {n: facts[n].max_slope for n in SLOPE_QUESTION}
+    question("ch_q_slope", "Which has the steepest slope anywhere (largest max |f'|)?",
+             names(SLOPE_QUESTION), pick(SLOPE_QUESTION, slopes),
+             "Measured max |f'|: " + ", ".join(f"{ACTIVATIONS[n].display_name} {slopes[n]:.4g}"
+                                               for n in SLOPE_QUESTION)
+             + ". A slope above 1 can amplify gradients; far below 1, they fade with depth.")
+
+
+def selection() -> list[str]:
+    """The chosen activations, or the last good choice (with a warning) when none is chosen."""
+    chosen = [n for n in st.session_state[SELECTION.key] if n in CHOICES]
+    if chosen:
+        st.session_state[_LAST_SELECTION] = chosen
+        return chosen
+    last = st.session_state.get(_LAST_SELECTION, SELECTION.default)
+    st.warning("Choose at least one activation; showing the last selection.", icon=":material/warning:")
+    return last
+
+
+st.title("Choosing an activation")
+st.markdown("What the lessons say about each activation, checked by measuring it, and a guide to picking one.")
+bind_url(PARAMS)
+with controls():
+    left, right = st.columns([3, 1])
+    left.multiselect("Activations in the table", options=list(CHOICES),
+                     format_func=lambda n: CHOICES[n].display_name, key=SELECTION.key,
+                     help="Every row shows stated properties next to measured ones.")
+    right.selectbox("Histogram of outputs for", options=list(CHOICES),
+                    format_func=lambda n: CHOICES[n].display_name, key=HIST.key,
+                    help="Distribution of f(z) for 100,000 standard-normal z.")
+chosen = selection()
+all_names = tuple(CHOICES)
+facts = measured(all_names, tuple(CHOICES[n].latex for n in all_names))
+with st.spinner("Timing each activation on this server (shared for 10 minutes)…"):
+    seconds = timings(TIMED)
+ratios = ms.relative_costs(seconds)
+table_section(chosen, facts, ratios, seconds)
+histogram_section(st.session_state[HIST.key], facts)
+guidance_section(facts, ratios)
+questions(facts, ratios)

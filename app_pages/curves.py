@@ -1,0 +1,352 @@
+"""Curves and derivatives: overlay activations, read f and f' anywhere, see the tails on a log axis."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from activations_core import ACTIVATIONS, minimum
+from activations_core.curves import grid, max_abs_difference
+from ui.catalog import activation_choices
+from ui.chart import show_chart
+from ui.figures_curves import Curve, Point, curves_table, overlay_figure
+from ui.presenter import controls, shown
+from ui.quiz import question
+from ui.state import UrlParam, bind_url
+
+X_LIMIT = 50.0  # the x-range controls allow [-X_LIMIT, X_LIMIT]
+X0_LIMIT = 100.0
+TAILS = (-40.0, 40.0)  # the "show the tails" view
+TAIL_X = 30.0  # where the page quotes sigmoid'
+LOG_FLOOR = 1e-30  # lower end of the log |f'| axis (GELU' underflows through ~1e-308 otherwise)
+SWISH_BETAS = (1.0, 10.0)  # compared in the "swish approaches" question
+_LAST_RANGE = "_cv_last_good_range"
+GREEK = {"alpha": "α", "beta": "β"}
+DIFFERENCE_COLOUR = 3  # vermillion: legible on light and dark backgrounds
+
+CHOICES = activation_choices()  # computed per run: a custom formula may join the list
+SIGMOID, RELU, SWISH = ACTIVATIONS["sigmoid"], ACTIVATIONS["relu"], ACTIVATIONS["swish"]
+
+
+def param_key(name: str, param_name: str) -> str:
+    """The URL/widget key of one activation parameter, e.g. cv_leaky_relu_alpha."""
+    return f"cv_{name}_{param_name}"
+
+
+FUNCS = UrlParam("cv_funcs", [n for n in ("relu", "gelu", "swish") if n in CHOICES], "choices",
+                 options=tuple(CHOICES))
+XMIN = UrlParam("cv_xmin", -6.0, "float", -X_LIMIT, X_LIMIT)
+XMAX = UrlParam("cv_xmax", 6.0, "float", -X_LIMIT, X_LIMIT)
+X0 = UrlParam("cv_x0", -1.0, "float", -X0_LIMIT, X0_LIMIT)
+LOG = UrlParam("cv_log", False, "bool")
+ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", p.min, p.max)
+                   for name, act in CHOICES.items() for p in act.params)
+PARAMS = (FUNCS, XMIN, XMAX, X0, LOG) + ACT_PARAMS
+SWISH_BETA_KEY = param_key("swish", "beta")
+
+
+def colour_index(name: str) -> int:
+    """A stable palette index per activation (its place in the list of choices)."""
+    return list(CHOICES).index(name)
+
+
+def params_of(name: str) -> dict[str, float]:
+    """The current slider values of one activation's parameters."""
+    return {p.name: float(st.session_state[param_key(name, p.name)]) for p in CHOICES[name].params}
+
+
+def params_text(name: str) -> str:
+    """e.g. ' (α = 0.01)', or '' for a function without parameters."""
+    values = params_of(name)
+    if not values:
+        return ""
+    return " (" + ", ".join(f"{GREEK.get(k, k)} = {v:g}" for k, v in values.items()) + ")"
+
+
+def parameter_slider(name: str, p) -> None:
+    """One registry parameter as a slider keyed by its URL parameter."""
+    st.slider(f"{CHOICES[name].display_name}: {p.label}", min_value=float(p.min),
+              max_value=float(p.max), step=float(p.step), key=param_key(name, p.name), help=p.help)
+
+
+def show_tails() -> None:
+    """Callback: widen the range to the tails and switch the derivative to a log axis."""
+    st.session_state[XMIN.key], st.session_state[XMAX.key] = TAILS
+    st.session_state[LOG.key] = True
+
+
+def controls_panel() -> None:
+    """Selection, x-range, probe and the parameters of the selected activations."""
+    st.session_state[FUNCS.key] = [n for n in st.session_state[FUNCS.key] if n in CHOICES]
+    left, middle, right = st.columns([2, 1.2, 1.2])
+    left.multiselect("Activations to overlay", options=list(CHOICES),
+                     format_func=lambda n: CHOICES[n].display_name, key=FUNCS.key, wrap=True,
+                     help="Pick one or several; each keeps its own colour on every chart.")
+    with middle:
+        a, b = st.columns(2)
+        a.number_input("x from", min_value=-X_LIMIT, max_value=X_LIMIT, step=1.0, format="%g",
+                       key=XMIN.key)
+        b.number_input("x to", min_value=-X_LIMIT, max_value=X_LIMIT, step=1.0, format="%g",
+                       key=XMAX.key)
+        st.button("Show the far tails", on_click=show_tails, icon=":material/zoom_out_map:",
+                  key="cv_tails",
+                  help=f"x from {TAILS[0]:g} to {TAILS[1]:g} with |f'| on a log axis.")
+    with right:
+        st.number_input("Probe at x₀", min_value=-X0_LIMIT, max_value=X0_LIMIT, step=0.1,
+                        format="%g", key=X0.key,
+                        help="Read f(x₀) and f'(x₀) for every selected function.")
+        st.toggle("Log scale for |f'|", key=LOG.key,
+                  help="Shows how small the slope gets in the tails (exact zeros leave gaps).")
+    tuned = [(name, p) for name in st.session_state[FUNCS.key] for p in CHOICES[name].params]
+    if tuned:
+        for column, (name, p) in zip(st.columns(max(3, len(tuned))), tuned):
+            with column:
+                parameter_slider(name, p)
+
+
+def x_range() -> tuple[float, float]:
+    """The chosen range if valid; otherwise an error and the last valid range."""
+    lo, hi = st.session_state[XMIN.key], st.session_state[XMAX.key]
+    try:
+        grid(lo, hi, 2)
+    except ValueError as err:
+        last = st.session_state.get(_LAST_RANGE, (XMIN.default, XMAX.default))
+        st.error(f"x-range: {err}. Showing the last valid range, {last[0]:g} to {last[1]:g}.",
+                 icon=":material/error:")
+        return last
+    st.session_state[_LAST_RANGE] = (lo, hi)
+    return lo, hi
+
+
+def lowest_point(name: str) -> tuple[float, float] | None:
+    """(x*, f(x*)) from the core's minimum search, or None when it cannot be found."""
+    try:
+        return minimum(CHOICES[name], **params_of(name))
+    except (ValueError, ArithmeticError):
+        return None
+
+
+def lowest_text(name: str, low: tuple[float, float] | None) -> str:
+    """One sentence about where f is lowest."""
+    label = CHOICES[name].display_name + params_text(name)
+    if low is None:
+        return f"{label}: no minimum found."
+    x_star, f_star = low
+    if math.isfinite(x_star):
+        return f"{label}: minimum {f_star:.5g} at x = {x_star:.4g}."
+    end = "−∞" if x_star < 0 else "+∞"
+    if math.isinf(f_star):
+        return f"{label}: unbounded below (f → −∞ as x → {end})."
+    return f"{label}: no turning point; it never goes below {f_star:.5g}, its value as x → {end}."
+
+
+def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> None:
+    """f and f' of the selected activations, their minima, and the probe line."""
+    curves, slopes, points, slope_points, rows = [], [], [], [], []
+    for name in names:
+        act, params, i = CHOICES[name], params_of(name), colour_index(name)
+        label = act.display_name + params_text(name)
+        try:
+            y, dy = act(x, **params), act.derivative(x, **params)
+            fx0, dfx0 = float(act(x0, **params)), float(act.derivative(x0, **params))
+        except (ValueError, ArithmeticError) as err:  # e.g. a custom formula that cannot be evaluated
+            st.warning(f"{label} could not be evaluated, so it is left out: {err}",
+                       icon=":material/warning:")
+            continue
+        curves.append(Curve(label, y, i))
+        slopes.append(Curve(label, dy, i))
+        points.append(Point(f"{label} at x₀", x0, fx0, i, "diamond"))
+        slope_points.append(Point(f"{label} at x₀", x0, dfx0, i, "diamond"))
+        low = lowest_point(name)
+        if low is not None and math.isfinite(low[0]) and x[0] <= low[0] <= x[-1]:
+            points.append(Point(f"{label}: minimum", low[0], low[1], i, "star"))
+        rows.append({"function": label, "f(x0)": f"{fx0:.6g}", "f'(x0)": f"{dfx0:.6g}",
+                     "f(x0) exact": repr(fx0), "f'(x0) exact": repr(dfx0),
+                     "lowest value": lowest_text(name, low)})
+    if not rows:
+        return
+    left, right = st.columns(2)
+    with left:
+        show_chart(overlay_figure(x, curves, points=points, vline=x0), curves_table(x, curves),
+                   name="curves_f", x_title="x", y_title="f(x)",
+                   alt="Activation functions " + ", ".join(c.label for c in curves) + " against x.")
+    with right:
+        show_chart(overlay_figure(x, slopes, points=slope_points, vline=x0,
+                                  log_floor=LOG_FLOOR if log_y else None),
+                   curves_table(x, slopes, " derivative"), name="curves_df", x_title="x",
+                   y_title="|f'(x)| (log scale)" if log_y else "f'(x)",
+                   alt="Derivatives of " + ", ".join(c.label for c in slopes)
+                   + (" as |f'| on a log axis." if log_y else " against x."))
+    if log_y:
+        tail = float(SIGMOID.derivative(TAIL_X))
+        st.markdown(
+            f"On a log axis the tails stay visible: in float64, σ'({TAIL_X:g}) = **{tail:.3e}**, "
+            "tiny but not 0. Exact zeros (ReLU' for x < 0) cannot be drawn on a log axis and leave gaps; "
+            f"the axis stops at {LOG_FLOOR:.0e}, so slopes that fall further (GELU's far left tail, "
+            "for instance) leave the chart at the bottom."
+            + ("" if x[0] <= -TAIL_X or x[-1] >= TAIL_X
+               else f" Press **Show the far tails** to see x = {TAIL_X:g}."))
+    st.markdown("**Lowest values** (the core's minimum search; stars on the chart): "
+                + " ".join(r["lowest value"] for r in rows))
+    probe_section(x0, rows, x[0], x[-1])
+
+
+def probe_section(x0: float, rows: list[dict], lo: float, hi: float) -> None:
+    """The probe readings with 6 significant digits and the exact float64 values."""
+    st.subheader(f"Probe at x₀ = {x0:g}")
+    if not lo <= x0 <= hi:
+        st.caption("x₀ lies outside the plotted range, so its markers are off the charts.")
+    table = pd.DataFrame(rows).drop(columns="lowest value")
+    st.dataframe(table, hide_index=True, key="cv_probe_table",
+                 column_config={"f(x0) exact": st.column_config.TextColumn(
+                                    help="The float64 value, every digit (repr)."),
+                                "f'(x0) exact": st.column_config.TextColumn(
+                                    help="The float64 value, every digit (repr).")})
+    st.download_button("Download probe CSV", data=table.to_csv(index=False).encode(),
+                       file_name="probe.csv", mime="text/csv", key="cv_probe_csv",
+                       on_click="ignore", icon=":material/download:")
+
+
+def formulas_section(names: list[str]) -> None:
+    """LaTeX of f and f', the description and the stated properties, from the registry."""
+    st.subheader("Formulas and properties")
+    for tab, name in zip(st.tabs([CHOICES[n].display_name for n in names]), names):
+        act = CHOICES[name]
+        with tab:
+            st.latex(act.latex)
+            st.latex(act.derivative_latex)
+            st.markdown(act.description)
+            if act.properties is not None:
+                pr = act.properties
+                yes_no = {True: "yes", False: "no"}
+                st.markdown(
+                    f"- Output range: ${pr.range_latex}$ (for default parameters)\n"
+                    f"- Zero-centred: {yes_no[pr.zero_centred]}; saturates: {yes_no[pr.saturates]}; "
+                    f"monotonic: {yes_no[pr.monotonic]}; smooth: {yes_no[pr.smooth]}; "
+                    f"units can die: {yes_no[pr.can_die]}\n"
+                    f"- Cost: {pr.cost}. Typical use: {pr.use}")
+
+
+def gelu_section(x: np.ndarray) -> None:
+    """GELU against its tanh approximation, and their difference."""
+    st.header("GELU exact vs its tanh approximation")
+    gelu, approx = ACTIVATIONS["gelu"], ACTIVATIONS["gelu_tanh"]
+    where, gap = max_abs_difference(approx, gelu, x[0], x[-1])
+    st.markdown(
+        "GPT-2 and the original BERT computed GELU with a tanh formula instead of the error function. "
+        f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): invisible on the "
+        "left chart, plotted on the right.")
+    left, right = st.columns(2)
+    curves = [Curve(gelu.display_name, gelu(x), colour_index("gelu")),
+              Curve(approx.display_name, approx(x), colour_index("gelu_tanh"), "dash")]
+    with left:
+        show_chart(overlay_figure(x, curves), curves_table(x, curves), name="gelu_curves",
+                   x_title="x", y_title="f(x)", height=360,
+                   alt="GELU and its tanh approximation: the two curves overlap.")
+    difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), DIFFERENCE_COLOUR)]
+    with right:
+        peak = Point("largest gap", where, float(approx(where) - gelu(where)), 0)
+        show_chart(overlay_figure(x, difference, points=[peak]),
+                   curves_table(x, difference), name="gelu_difference", x_title="x",
+                   y_title="difference", height=360,
+                   alt=f"Difference between GELU's tanh approximation and GELU, at most {gap:.2e}.")
+
+
+def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
+    """Swish's beta: x/2 at 0, SiLU at 1, towards ReLU as beta grows."""
+    st.header("Swish: from a straight line to ReLU")
+    if not beta_slider_shown:
+        with controls("Swish β"):
+            parameter_slider("swish", SWISH.params[0])
+    else:
+        st.caption("Move β with the Swish slider in the controls above.")
+    beta = float(st.session_state[SWISH_BETA_KEY])
+    where, gap = max_abs_difference(lambda t: SWISH(t, beta=beta), RELU, x[0], x[-1])
+    st.markdown(
+        r"$f(x) = x\,\sigma(\beta x)$: at $\beta = 0$ the gate is a constant $\tfrac12$, so $f = x/2$ "
+        r"(a straight line); $\beta = 1$ is SiLU; a large $\beta$ makes the gate a step, so $f$ "
+        f"approaches ReLU. With β = {beta:g}, the largest gap to ReLU on this range is **{gap:.4g}** "
+        f"(at x = {where:.4g}).")
+    i = colour_index("swish")
+    curves = [Curve(f"Swish β = {beta:g}", SWISH(x, beta=beta), i),
+              Curve("SiLU (β = 1)", SWISH(x, beta=1.0), i, "dot"),
+              Curve("x/2 (β = 0)", SWISH(x, beta=0.0), colour_index("sigmoid"), "dash"),
+              Curve("ReLU", RELU(x), colour_index("relu"), "dashdot")]
+    show_chart(overlay_figure(x, curves), curves_table(x, curves), name="swish_beta", x_title="x",
+               y_title="f(x)", height=380,
+               alt=f"Swish with beta {beta:g} between the line x/2 and ReLU; gap to ReLU {gap:.3g}.")
+
+
+def questions_section(names: list[str]) -> None:
+    """Predict-then-reveal questions answered by the core on the spot."""
+    st.header("Predict, then reveal")
+    tail = float(SIGMOID.derivative(TAIL_X))
+    question("cv_q_tail", f"In float64, is σ'({TAIL_X:g}) exactly zero?",
+             ["Yes, exactly 0", "No, a tiny positive number", "No, a tiny negative number"],
+             0 if tail == 0 else (1 if tail > 0 else 2),
+             f"σ'({TAIL_X:g}) = {tail!r} in float64, so a log axis can still show it. "
+             "It is tiny, which is why deep sigmoid networks learn slowly, but it is not zero.")
+
+    lows = {n: lowest_point(n) for n in names}
+    candidates = [n for n, low in lows.items() if low is not None]
+    if len(candidates) < 2 or len({lows[n][1] for n in candidates}) < len(candidates):
+        candidates = ["gelu", "swish", "mish"]  # the selection has ties: ask about these three
+        lows = {n: lowest_point(n) for n in candidates}
+    labels = [CHOICES[n].display_name for n in candidates]
+    lowest = min(range(len(candidates)), key=lambda k: lows[candidates[k]][1])
+    question("cv_q_lowest_" + "_".join(candidates),
+             "Which of these dips lowest (has the smallest minimum value)?", labels, lowest,
+             " ".join(lowest_text(n, lows[n]) for n in candidates))
+
+    swish_at = {b: (lambda t, b=b: SWISH(t, beta=b)) for b in SWISH_BETAS}
+    targets = {"ReLU": RELU, "the straight line x/2": lambda t: SWISH(t, beta=0.0),
+               "Sigmoid": SIGMOID, "the identity x": lambda t: np.asarray(t, dtype=float)}
+    gaps = {label: max_abs_difference(swish_at[SWISH_BETAS[1]], g, -X_LIMIT, X_LIMIT)[1]
+            for label, g in targets.items()}
+    relu_gaps = [max_abs_difference(swish_at[b], RELU, -X_LIMIT, X_LIMIT)[1] for b in SWISH_BETAS]
+    question("cv_q_swish", "As β grows, Swish x·σ(βx) approaches which function?", list(targets),
+             list(gaps).index(min(gaps, key=gaps.get)),
+             f"Largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] at β = {SWISH_BETAS[1]:g}: "
+             + ", ".join(f"{label} {gap:.3g}" for label, gap in gaps.items())
+             + f". The gap to ReLU is {relu_gaps[0]:.4f} at β = {SWISH_BETAS[0]:g} and "
+             f"{relu_gaps[1]:.4f} at β = {SWISH_BETAS[1]:g}: "
+             f"{relu_gaps[0] / relu_gaps[1]:.3g} times smaller.")
+
+    gelu_gap = max_abs_difference(ACTIVATIONS["gelu_tanh"], ACTIVATIONS["gelu"], -X_LIMIT, X_LIMIT)
+    bands = [(0.0, 1e-6, "below 10⁻⁶"), (1e-6, 1e-3, "between 10⁻⁶ and 10⁻³"),
+             (1e-3, 1e-1, "between 10⁻³ and 10⁻¹"), (1e-1, math.inf, "above 10⁻¹")]
+    question("cv_q_gelu", "How far apart do GELU and its tanh approximation get, at most?",
+             [label for _, _, label in bands],
+             next(k for k, (lo, hi, _) in enumerate(bands) if lo <= gelu_gap[1] < hi),
+             f"The largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] is {gelu_gap[1]:.3e}, at x = "
+             f"{gelu_gap[0]:.4g} (and at its mirror image): far below what a plot can show.")
+
+
+st.title("Curves and derivatives")
+st.markdown("Overlay activation functions and their slopes, probe any point, and see where the "
+            "gradient fades.")
+bind_url(PARAMS)
+with controls():
+    controls_panel()
+selected = list(st.session_state[FUNCS.key])
+lo, hi = x_range()
+x = grid(lo, hi)
+x0 = float(st.session_state[X0.key])
+if selected:
+    overlay_section(selected, x, x0, bool(st.session_state[LOG.key]))
+    formulas_section(selected)
+else:
+    st.warning("Choose at least one activation to plot.", icon=":material/warning:")
+gelu_section(x)
+swish_section(x, beta_slider_shown="swish" in selected)
+questions_section(selected)
+if shown("notes"):
+    st.header("Why the slope matters")
+    st.markdown(
+        "Backpropagation multiplies the slopes f'(x) of every layer a signal passes through. Where f' "
+        "is near 0 (the flat tails of sigmoid and tanh) the product shrinks layer by layer and early "
+        "layers stop learning; where f' is exactly 0 (ReLU for x < 0) a unit gets no gradient at all. "
+        "The log view shows the difference: a tail that fades smoothly versus a hard zero.")

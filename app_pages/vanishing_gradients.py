@@ -1,0 +1,431 @@
+"""Vanishing gradients: the 0.25^n bound for sigmoid layers and the gradient measured in a random deep net."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from threadpoolctl import threadpool_limits
+
+from activations_core import ACTIVATIONS
+from activations_core import depth as dp
+from ui.catalog import activation_choices
+from ui.chart import show_chart
+from ui.figures_depth import (
+    Line, Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
+    histogram_table, sci, series_table, superscript,
+)
+from ui.presenter import controls, shown
+from ui.quiz import question
+from ui.state import UrlParam, bind_url
+
+CHOICES = activation_choices()
+SIGMOID, TANH, RELU = ACTIVATIONS["sigmoid"], ACTIVATIONS["tanh"], ACTIVATIONS["relu"]
+GREEK = {"alpha": "α", "beta": "β"}
+WIDTHS = tuple(str(w) for w in (8, 16, 32, 64, 128, 256) if w <= dp.MAX_WIDTH)
+SCALES = ("0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10")
+MAX_SEED = 999_999
+REFERENCE_N = (10, 20, 50)  # reference values marked on the bound chart
+TINY = 1e-6  # "the bound drops below 1e-6 after n layers"
+QUESTION_DEPTH = 20
+QUESTION_NORMAL_SCALE = 1.0  # "plain N(0, 1)" in the initialisation question
+BOUND_OPTIONS = {"about 10⁻²": -2, "about 10⁻⁶": -6, "about 10⁻¹²": -12}
+ZERO_OPTIONS = {"about 10%": 0.1, "about 50%": 0.5, "about 90%": 0.9}
+COMPARE_NETS = (("relu", "he"), ("sigmoid", "xavier"))
+
+
+def param_key(name: str, param_name: str) -> str:
+    """The URL/widget key of one activation parameter, e.g. vg_leaky_relu_alpha."""
+    return f"vg_{name}_{param_name}"
+
+
+ACT = UrlParam("vg_act", "sigmoid" if "sigmoid" in CHOICES else next(iter(CHOICES)), "choice",
+               options=tuple(CHOICES))
+INIT = UrlParam("vg_init", "xavier", "choice", options=dp.INITS)
+SCALE = UrlParam("vg_scale", "1", "choice", options=SCALES)
+DEPTH = UrlParam("vg_depth", 20, "int", 1, dp.MAX_DEPTH)
+WIDTH = UrlParam("vg_width", "64", "choice", options=WIDTHS)
+SEED = UrlParam("vg_seed", 0, "int", 0, MAX_SEED)
+COMPARE = UrlParam("vg_compare", True, "bool")
+HIST_SCALES = {"shared": "same scale for all layers", "scaled": "each layer divided by its std"}
+HIST = UrlParam("vg_hist", "shared", "choice", options=tuple(HIST_SCALES))
+SPREAD_HINT = 100.0  # suggest the per-layer scale when layer spreads differ more than this
+ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", p.min, p.max)
+                   for name, act in CHOICES.items() for p in act.params)
+PARAMS = (ACT, INIT, SCALE, DEPTH, WIDTH, SEED, COMPARE, HIST) + ACT_PARAMS
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def colour_index(name: str) -> int:
+    """A stable palette index per activation: its place in the registry."""
+    names = list(ACTIVATIONS)
+    return names.index(name) if name in names else len(names) + list(CHOICES).index(name)
+
+
+def params_of(name: str) -> dict[str, float]:
+    """The current slider values of one activation's parameters."""
+    return {p.name: float(st.session_state[param_key(name, p.name)]) for p in CHOICES[name].params}
+
+
+def net_label(name: str, init: str, params: dict[str, float] | None = None, scale: float = 1.0) -> str:
+    """e.g. 'Leaky ReLU (α = 0.01) + He' or 'Sigmoid + Plain normal (σ = 0.5)'."""
+    extra = ", ".join(f"{GREEK.get(k, k)} = {v:g}" for k, v in (params or {}).items())
+    act = CHOICES[name].display_name + (f" ({extra})" if extra else "")
+    init_text = dp.INIT_LABELS[init].split(" (")[0]
+    return f"{act} + {init_text}" + (f" (σ = {scale:g})" if init == "normal" else "")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_run(name: str, formula: str, params: tuple, depth: int, width: int, init: str,
+               scale: float, seed: int) -> dp.DepthRun:
+    """One measured network (``formula`` tells custom activations of the same name apart)."""
+    with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: one BLAS thread is fastest
+        return dp.measure(activation_choices()[name], dict(params), depth=depth, width=width,
+                          init=init, scale=scale, seed=seed)
+
+
+def run_of(name: str, init: str, *, depth: int, width: int, seed: int,
+           params: dict[str, float] | None = None, scale: float = 1.0) -> dp.DepthRun:
+    """The cached measurement; the scale only matters for the plain normal init."""
+    return cached_run(name, CHOICES[name].latex, tuple(sorted((params or {}).items())), depth,
+                      width, init, float(scale) if init == "normal" else 1.0, seed)
+
+
+def reseed() -> None:
+    """Callback: a new random seed (it goes into the URL, so a shared link shows the same net)."""
+    current = st.session_state.get(SEED.key)
+    st.session_state[SEED.key] = next(s for s in iter(lambda: random.randrange(MAX_SEED + 1), None)
+                                      if s != current)
+
+
+def log_gap(ratio: float) -> float:
+    """How many decades a ratio is from 1 (inf for 0 or non-finite)."""
+    return abs(math.log10(ratio)) if math.isfinite(ratio) and ratio > 0 else math.inf
+
+
+# --------------------------------------------------------------------------- theory
+
+
+def theory_section(name: str, params: dict[str, float]) -> None:
+    """The chain rule, the per-layer slope bounds and the 0.25^n chart with reference values."""
+    st.header("Theory: every layer multiplies the gradient by f′")
+    sig, tanh, relu = (dp.slope_summary(a) for a in (SIGMOID, TANH, RELU))
+    below = dp.layers_until_below(TINY, sig.max_slope)
+    st.markdown(
+        "Backpropagation applies the chain rule layer by layer, from the output back to the input "
+        "($z_l = W_l h_{l-1} + b_l$ is a layer's input, $h_l = f(z_l)$ its output):")
+    st.latex(r"\frac{\partial L}{\partial z_1} = f'(z_1) \odot W_2^{\top}\Bigl(f'(z_2) \odot "
+             r"W_3^{\top} \cdots \Bigl(f'(z_L) \odot \frac{\partial L}{\partial h_L}\Bigr)\Bigr)")
+    st.latex(r"\Bigl\|\frac{\partial L}{\partial z_1}\Bigr\| \le \bigl(\max|f'|\bigr)^{L}"
+             r"\prod_{k=2}^{L}\|W_k\|_2\,\Bigl\|\frac{\partial L}{\partial h_L}\Bigr\|, \qquad "
+             rf"\max \sigma' = {sig.max_slope:g} \;\Rightarrow\; {sig.max_slope:g}^{{\,n}}")
+    relu_values = " and ".join(f"{v:g}" for v in relu.values) if relu.values else "many values"
+    st.markdown(
+        f"Each sigmoid layer contributes a factor $\\sigma'(z) \\le {sig.max_slope:g}$, so after "
+        f"$n$ sigmoid layers the slope factors multiply to at most ${sig.max_slope:g}^n$: "
+        f"**{sci(float(dp.sigmoid_bound(10)))}** after 10 layers, already below "
+        f"{sci(TINY)} from n = {below} on. Tanh's factor is at most {tanh.max_slope:g} (reached only "
+        f"at z = 0), and ReLU's is exactly {relu_values}: {relu.max_slope:g} for an active unit, which "
+        f"passes the gradient on unchanged, {relu.min_slope:g} for an inactive one, which blocks it.")
+    n = dp.layer_counts()
+    lines = [Line(f"Sigmoid: {sig.max_slope:g}ⁿ", dp.sigmoid_bound(n), colour_index("sigmoid")),
+             Line(f"Tanh: at most {tanh.max_slope:g}ⁿ", dp.gradient_bound(n, tanh.max_slope),
+                  colour_index("tanh"), "dash"),
+             Line(f"ReLU: {relu.max_slope:g}ⁿ on an all-active path (0 if a unit is off)",
+                  dp.gradient_bound(n, relu.max_slope), colour_index("relu"), "dot")]
+    if name not in ("sigmoid", "tanh", "relu"):
+        s = dp.max_slope(CHOICES[name], **params)
+        lines.append(Line(f"{CHOICES[name].display_name}: at most {s:.4g}ⁿ",
+                          dp.gradient_bound(n, s), colour_index(name), "dashdot"))
+    marks = [Mark(f"n = {k}: {sci(float(dp.sigmoid_bound(k)))}", k, float(dp.sigmoid_bound(k)))
+             for k in REFERENCE_N if k <= n[-1]]
+    left, right = st.columns([3, 1])
+    with left:
+        show_chart(bound_figure(n, lines, marks), series_table("n", n, lines), name="vg_bound",
+                   x_title="n, layers the gradient passes back through",
+                   y_title="bound on the product of slopes (log scale)", height=400,
+                   alt=f"Bound on the product of n slope factors, log scale: sigmoid {sig.max_slope:g} "
+                       f"to the n falls to {sci(float(dp.sigmoid_bound(n[-1])))} at n = {n[-1]}; "
+                       f"tanh and ReLU stay at {tanh.max_slope:g}.")
+    with right:
+        st.metric(f"{sig.max_slope:g}{superscript(10)} (10 sigmoid layers)",
+                  sci(float(dp.sigmoid_bound(10))))
+        st.metric(f"Layers until the bound is below {sci(TINY)}", f"{below}")
+        st.metric(f"{sig.max_slope:g}{superscript(n[-1])} ({n[-1]} sigmoid layers)",
+                  sci(float(dp.sigmoid_bound(n[-1]))))
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def controls_panel() -> None:
+    """Activation, init, width, depth, parameters, scale, seed and the compare switch."""
+    a, b, c, d = st.columns([1.6, 1.4, 1.6, 2])
+    a.selectbox("Activation", options=list(CHOICES), format_func=lambda n: CHOICES[n].display_name,
+                key=ACT.key, help="Applied after every layer of the random network.")
+    b.selectbox("Initialisation", options=list(dp.INITS), format_func=dp.INIT_LABELS.get,
+                key=INIT.key, help="He: std √(2/width), for ReLU. Xavier: std √(1/width) here "
+                                   "(square layers), for sigmoid and tanh. Plain normal: the std you choose.")
+    c.select_slider("Width (units per layer)", options=WIDTHS, key=WIDTH.key,
+                    help="Every layer, and the input, has this many units.")
+    d.slider("Depth (layers)", min_value=1, max_value=dp.MAX_DEPTH, key=DEPTH.key,
+             help="Number of layers, each a weight matrix followed by the activation.")
+    name = st.session_state[ACT.key]
+    tuned = CHOICES[name].params
+    *param_columns, f, g, h = st.columns([1.6] * len(tuned) + [1.6, 1.4, 2])
+    for column, p in zip(param_columns, tuned):
+        column.slider(f"{CHOICES[name].display_name}: {p.label}", min_value=float(p.min),
+                      max_value=float(p.max), step=float(p.step), key=param_key(name, p.name),
+                      help=p.help)
+    f.select_slider("Plain normal std σ (log scale)", options=SCALES, key=SCALE.key,
+                    disabled=st.session_state[INIT.key] != "normal",
+                    help="Weights ~ N(0, σ²). Used by the plain normal initialisation only.")
+    with g:
+        st.number_input("Random seed", min_value=0, max_value=MAX_SEED, step=1, key=SEED.key,
+                        help="Fixes the inputs and the random weights; it is part of the link you share.")
+        st.button("Reseed", key="vg_reseed", on_click=reseed, icon=":material/casino:",
+                  help="Draw a new random network.")
+    h.toggle("Compare with ReLU + He and Sigmoid + Xavier", key=COMPARE.key,
+             help="Adds the two classic pairings, same depth, width and seed, as dashed lines.")
+
+
+def current_settings() -> dict:
+    """The measurement settings from the widgets."""
+    name, init = st.session_state[ACT.key], st.session_state[INIT.key]
+    return dict(name=name, init=init, params=params_of(name), scale=float(st.session_state[SCALE.key]),
+                depth=int(st.session_state[DEPTH.key]), width=int(st.session_state[WIDTH.key]),
+                seed=int(st.session_state[SEED.key]))
+
+
+def comparison_runs(s: dict) -> dict[str, dp.DepthRun]:
+    """ReLU + He and Sigmoid + Xavier at the same depth, width and seed (not the main net again)."""
+    runs = {}
+    for name, init in COMPARE_NETS:
+        if (name, init) == (s["name"], s["init"]) or name not in CHOICES:
+            continue
+        runs[net_label(name, init)] = (name, run_of(name, init, depth=s["depth"], width=s["width"],
+                                                    seed=s["seed"]))
+    return runs
+
+
+def measurement_section(s: dict) -> None:
+    """Gradient per layer with the bound, the verdict, activation histograms and saturation."""
+    run = run_of(s["name"], s["init"], depth=s["depth"], width=s["width"], seed=s["seed"],
+                 params=s["params"], scale=s["scale"])
+    label = net_label(s["name"], s["init"], s["params"], s["scale"])
+    compare = comparison_runs(s) if st.session_state[COMPARE.key] else {}
+    if not run.finite:
+        st.warning("Some values overflowed to infinity or NaN: the weights are too large for this "
+                   "depth. The charts leave those values out.", icon=":material/warning:")
+    verdict(run, label, s, compare)
+    gradient_chart(run, label, s, compare)
+    left, right = st.columns(2)
+    with left:
+        histogram_chart(run, label)
+    with right:
+        saturation_chart(run, label, s, compare)
+
+
+def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
+    """The computed headline: layer 1's gradient relative to the output layer's."""
+    bound = float(dp.sigmoid_bound(s["depth"]))
+    first = run.first_layer_ratio
+    st.markdown(
+        f"**{label}**, {s['depth']} layers of {s['width']} units, seed {s['seed']}: the gradient at "
+        f"layer 1 is **{sci(first)}** of the output layer's "
+        f"(the sigmoid bound {dp.SIGMOID_MAX_SLOPE:g}{superscript(s['depth'])} is {sci(bound)})."
+        + (" It underflowed to exactly 0 in float64." if first == 0 else ""))
+    cells = [(label, first)] + [(lab, r.first_layer_ratio) for lab, (_, r) in compare.items()]
+    st.caption("Gradient at layer 1 ÷ gradient at the output, ‖∂L/∂z₁‖ ÷ ‖∂L/∂h_L‖ over the batch:")
+    for column, (lab, value) in zip(st.columns(len(cells)), cells):
+        column.metric(lab, sci(value))
+    if compare:
+        kept = dict(cells)
+        alive = min(kept, key=lambda k: log_gap(kept[k]))
+        worst = max(kept, key=lambda k: log_gap(kept[k]))
+        change = "blows it up to" if kept[worst] > 1 else "shrinks it to"
+        st.markdown(f"**{alive}** keeps the gradient closest to its output size "
+                    f"({sci(kept[alive])}), while **{worst}** {change} {sci(kept[worst])}.")
+
+
+def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
+    """Relative gradient per layer, on a log axis, with the 0.25^n bound overlaid."""
+    lines = [Line(label, run.grad_ratio, colour_index(s["name"]))]
+    lines += [Line(lab, r.grad_ratio, colour_index(name), "dash") for lab, (name, r) in compare.items()]
+    lines.append(Line(f"bound {dp.SIGMOID_MAX_SLOPE:g}ⁿ (sigmoid), n = L − l + 1",
+                      dp.sigmoid_bound(run.layers_passed), None, "dot"))
+    own = dp.max_slope(CHOICES[s["name"]], **s["params"])
+    if own != dp.SIGMOID_MAX_SLOPE:
+        lines.append(Line(f"bound {own:.4g}ⁿ ({CHOICES[s['name']].display_name})",
+                          dp.gradient_bound(run.layers_passed, own), None, "dashdot"))
+    show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),
+               name="vg_gradients", x_title="layer l (the gradient flows from layer L back to 1)",
+               y_title="‖∂L/∂z_l‖ ÷ ‖∂L/∂h_L‖ (log scale)", height=440,
+               alt=f"Gradient size per layer relative to the output gradient, log scale, for {label}"
+                   + "".join(f" and {lab}" for lab in compare)
+                   + f"; at layer 1 it is {sci(run.first_layer_ratio)}.")
+    st.caption(f"Measured on a batch of {dp.DEFAULT_BATCH} standard-normal inputs, loss L = a "
+               "fixed random read-out "
+               "of the last layer. Gaps on the log axis are exact zeros (underflow).")
+
+
+def histogram_chart(run: dp.DepthRun, label: str) -> None:
+    """Each layer's histogram of activation values as one row of a heatmap."""
+    scaled = st.session_state[HIST.key] == "scaled"
+    edges, fraction = ((run.scaled_hist_edges, run.scaled_hist_fraction) if scaled
+                       else (run.hist_edges, run.hist_fraction))
+    cap = colour_cap(fraction)
+    show_chart(histogram_heatmap(edges, run.layers, fraction, zmax=cap),
+               histogram_table(edges, run.layers, fraction), name="vg_histograms",
+               x_title="activation h ÷ its layer's std" if scaled else "activation value h",
+               y_title="layer", height=420,
+               alt=f"Histogram of activation values per layer for {label}"
+                   + (", each layer divided by its standard deviation" if scaled else "")
+                   + ": each row is a layer.")
+    with controls("Histogram scale"):
+        st.radio("Histogram x-axis", options=list(HIST_SCALES), format_func=HIST_SCALES.get,
+                 key=HIST.key, horizontal=True,
+                 help="Divide each layer by its standard deviation to compare shapes when the "
+                      "layers' scales differ by orders of magnitude (0 stays at 0).")
+    notes = []
+    if float(fraction.max()) > cap:
+        notes.append(f"Colours top out at {cap:.1%}; the brightest cells hold up to "
+                     f"{float(fraction.max()):.0%} (hover for each share).")
+    spreads = run.std[np.isfinite(run.std) & (run.std > 0)]
+    if not scaled and spreads.size and spreads.max() / spreads.min() > SPREAD_HINT:
+        notes.append(f"The layers' standard deviations range from {sci(float(spreads.min()))} to "
+                     f"{sci(float(spreads.max()))}: choose “{HIST_SCALES['scaled']}” to see every "
+                     "layer's shape.")
+    if notes:
+        st.caption(" ".join(notes))
+
+
+def layer_table(run: dp.DepthRun, lines: list[Line]) -> pd.DataFrame:
+    """The saturation chart's data plus each layer's mean, std and quantiles."""
+    table = series_table("layer", run.layers, lines)
+    table["mean"], table["std"] = run.mean, run.std
+    for q, column in zip(dp.QUANTILES, run.quantiles.T):
+        table[f"{q:.0%} quantile"] = column
+    return table
+
+
+def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
+    """Per layer: the share of saturated outputs (output range bounded on both sides), otherwise
+    the share of outputs that are exactly 0 (a ReLU unit that is off)."""
+    lines = []
+    for lab, name, r, dash in [(label, s["name"], run, "solid"),
+                               *[(lab, n, r, "dash") for lab, (n, r) in compare.items()]]:
+        if np.any(np.isfinite(r.saturated_fraction)):
+            lines.append(Line(f"{lab}: saturated", r.saturated_fraction, colour_index(name), dash))
+        else:
+            lines.append(Line(f"{lab}: exactly 0", r.zero_fraction, colour_index(name), dash))
+    show_chart(fraction_figure(run.layers, lines), layer_table(run, lines),
+               name="vg_saturation", x_title="layer", y_title="share of outputs", height=420,
+               alt="Share of saturated or exactly-zero outputs per layer: " + ", ".join(
+                   f"{line.label} {np.nanmean(line.y):.0%} on average" for line in lines) + ".")
+    (s_lo, s_hi), (_, t_hi) = dp.saturation_band(SIGMOID), dp.saturation_band(TANH)
+    st.caption(f"Saturated: within {dp.SATURATION_MARGIN:.0%} of either end of the output range "
+               f"(sigmoid below {s_lo:g} or above {s_hi:g}, tanh beyond ±{t_hi:g}), where the "
+               "slope is tiny.")
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def questions_section(s: dict) -> None:
+    """Predict-then-reveal questions answered by the core on the spot."""
+    st.header("Predict, then reveal")
+    bound10 = float(dp.sigmoid_bound(10))
+    exponent = math.log10(bound10)
+    answer = min(range(len(BOUND_OPTIONS)), key=lambda i: abs(list(BOUND_OPTIONS.values())[i] - exponent))
+    question("vg_q_bound", "After 10 sigmoid layers, the bound on the gradient factor is about:",
+             list(BOUND_OPTIONS), answer,
+             f"{dp.SIGMOID_MAX_SLOPE:g}{superscript(10)} = **{bound10:.4e}**, just below "
+             f"{sci(TINY)}; after 20 layers "
+             f"it is {sci(float(dp.sigmoid_bound(20)))} and after 50, {sci(float(dp.sigmoid_bound(50)))}.")
+
+    shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
+    inits = {dp.INIT_LABELS["he"]: run_of("relu", "he", **shape),
+             dp.INIT_LABELS["xavier"]: run_of("relu", "xavier", **shape),
+             f"Plain normal N(0, {QUESTION_NORMAL_SCALE:g})":
+                 run_of("relu", "normal", scale=QUESTION_NORMAL_SCALE, **shape)}
+    ratios = {k: r.first_layer_ratio for k, r in inits.items()}
+    best = min(ratios, key=lambda k: log_gap(ratios[k]))
+    question("vg_q_init", f"A {QUESTION_DEPTH}-layer ReLU network of width {s['width']}: which "
+             "initialisation keeps the layer-1 gradient closest to the output gradient?",
+             list(ratios), list(ratios).index(best),
+             "Layer-1 gradient ÷ output gradient, measured (seed "
+             f"{s['seed']}): " + "; ".join(f"{k}: **{sci(v)}**" for k, v in ratios.items())
+             + ". He's std √(2/width) doubles the variance to make up for ReLU zeroing half the units.")
+
+    he = inits[dp.INIT_LABELS["he"]]
+    zeros = float(he.zero_fraction.mean())
+    nearest = min(ZERO_OPTIONS, key=lambda k: abs(ZERO_OPTIONS[k] - zeros))
+    question("vg_q_zeros", "In a ReLU layer at He initialisation, what share of the outputs is exactly 0?",
+             list(ZERO_OPTIONS), list(ZERO_OPTIONS).index(nearest),
+             f"Measured: **{zeros:.1%}** on average over the {QUESTION_DEPTH} layers (from "
+             f"{he.zero_fraction.min():.1%} to {he.zero_fraction.max():.1%}). The weights are "
+             "symmetric around 0, so about half of the pre-activations are negative and ReLU zeroes them.")
+
+    acts = {CHOICES[n].display_name: run_of(n, "xavier", **shape).first_layer_ratio
+            for n in ("sigmoid", "tanh", "relu") if n in CHOICES}
+    most = max(acts, key=lambda k: acts[k])
+    question("vg_q_xavier", f"With Xavier initialisation and {QUESTION_DEPTH} layers of width "
+             f"{s['width']}, which activation keeps the largest share of the gradient at layer 1?",
+             list(acts), list(acts).index(most),
+             "Layer-1 gradient ÷ output gradient: "
+             + "; ".join(f"{k}: **{sci(v)}**" for k, v in acts.items())
+             + f". Tanh's slope is {dp.max_slope(TANH):g} at 0, near where Xavier keeps its inputs; "
+             f"sigmoid's is at most {dp.SIGMOID_MAX_SLOPE:g}; ReLU switches off about half the units "
+             "per layer, which Xavier does not make up for (He does).")
+
+
+def notes_section() -> None:
+    """The precise statement behind the bound, the loss used, and why He init works."""
+    st.header("What exactly is measured")
+    st.markdown(
+        "- **Network**: depth L layers, each $z_l = W_l h_{l-1} + b_l$, $h_l = f(z_l)$, square "
+        "weights drawn from one seeded random stream (inputs first, then the read-out, then one "
+        "standard-normal matrix per layer times the init's std), zero biases. The same seed gives "
+        "every initialisation the same random matrices, so the inits differ only in scale.\n"
+        "- **Loss**: a fixed random read-out $L = \\frac{1}{B}\\sum_b r_b \\cdot h_L^{(b)}$, so the "
+        "output gradient $\\partial L / \\partial h_L$ points in a random direction.\n"
+        "- **Plotted**: $\\|\\partial L/\\partial z_l\\| \\,/\\, \\|\\partial L/\\partial h_L\\|$ "
+        "(Frobenius norms over the batch): how much of the output gradient reaches layer l after "
+        "$n = L - l + 1$ activation layers.\n"
+        "- **The bound** is on the product of slope factors. The weights multiply in too: the "
+        "guarantee is ratio $\\le (\\max|f'|)^n \\prod_{k>l} \\|W_k\\|_2$, so large weights can lift "
+        f"a sigmoid network's gradient above ${dp.SIGMOID_MAX_SLOPE:g}^n$ (try the plain normal "
+        f"init with σ = {SCALES[-1]}) while "
+        "its units saturate.\n"
+        "- **He init** makes $\\mathrm{Var}(z_l)$ the same in every layer for ReLU: each unit "
+        "sums `width` inputs, ReLU keeps half of the signal's power, and std $\\sqrt{2/\\text{width}}$ "
+        "makes up exactly that factor 2; the backward pass is balanced the same way.")
+
+
+# --------------------------------------------------------------------------- page
+
+st.title("Vanishing gradients")
+st.markdown("Why deep sigmoid networks stop learning, and how ReLU with He initialisation keeps the "
+            "gradient alive: first the bound, then a measured network.")
+bind_url(PARAMS)
+try:
+    theory_section(st.session_state[ACT.key], params_of(st.session_state[ACT.key]))
+except ValueError as err:
+    st.error(f"Could not compute the bound: {err}", icon=":material/error:")
+st.header("Measurement: a random deep network")
+with controls():
+    controls_panel()
+settings = current_settings()
+try:
+    measurement_section(settings)
+except ValueError as err:
+    st.error(f"Could not measure this network: {err}", icon=":material/error:")
+questions_section(settings)
+if shown("notes"):
+    notes_section()

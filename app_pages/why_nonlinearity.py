@@ -1,0 +1,267 @@
+"""Why activation functions? Stacked linear layers collapse to one; an activation between them bends the line."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from activations_core import ACTIVATIONS
+from activations_core import nonlinearity as nl
+from ui.catalog import activation_choices
+from ui.chart import show_chart
+from ui.figures_basics import by_depth_figure, matrix_latex, network_curves_figure
+from ui.presenter import controls, shown
+from ui.quiz import question
+from ui.state import UrlParam, bind_url
+
+CHOICES = activation_choices()
+WIDTH = 8  # neurons per hidden layer of the 1-D network
+X_LO, X_HI = -3.0, 3.0
+MAX_LAYERS = 10
+MAX_SEED = 999_999
+DEPTHS = tuple(range(1, MAX_LAYERS + 1))
+COMPARE_DEPTHS = (1, 6)  # the "which has more kinks" question
+PLOT_POINTS = 1_201
+GREEK = {"alpha": "α", "beta": "β"}
+
+
+def param_key(name: str, param_name: str) -> str:
+    """The URL/widget key of one activation parameter, e.g. nl_leaky_relu_alpha."""
+    return f"nl_{name}_{param_name}"
+
+
+LAYERS = UrlParam("nl_layers", 3, "int", 1, MAX_LAYERS)
+ACT = UrlParam("nl_act", "relu" if "relu" in CHOICES else next(iter(CHOICES)), "choice",
+               options=tuple(CHOICES))
+SIZE = UrlParam("nl_size", 2, "int", 2, 3)
+SEED = UrlParam("nl_seed", 6, "int", 0, MAX_SEED)
+ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", p.min, p.max)
+                   for name, act in CHOICES.items() for p in act.params)
+PARAMS = (LAYERS, ACT, SIZE, SEED) + ACT_PARAMS
+
+
+def reseed() -> None:
+    """Callback: a new random seed (it goes into the URL, so a shared link shows the same weights)."""
+    st.session_state[SEED.key] = random.randrange(MAX_SEED + 1)
+
+
+def line_text(slope: float, intercept: float, digits: int) -> str:
+    """e.g. 'y = 9.03·x − 1.05'."""
+    sign = "−" if intercept < 0 else "+"
+    return f"y = {slope:.{digits}g}·x {sign} {abs(intercept):.{digits}g}"
+
+
+def params_of(name: str) -> dict[str, float]:
+    """The current slider values of one activation's parameters."""
+    return {p.name: float(st.session_state[param_key(name, p.name)]) for p in CHOICES[name].params}
+
+
+def label_of(name: str) -> str:
+    """Display name with parameter values, e.g. 'Leaky ReLU (α = 0.01)'."""
+    values = params_of(name)
+    extra = ", ".join(f"{GREEK.get(k, k)} = {v:g}" for k, v in values.items())
+    return CHOICES[name].display_name + (f" ({extra})" if extra else "")
+
+
+@st.cache_data(max_entries=64)
+def cached_profile(name: str, formula: str, params: tuple, seed: int) -> nl.DepthProfile:
+    """Kinks and bend of the 1-D network for every depth (``formula`` tells custom ones apart)."""
+    return nl.depth_profile(activation_choices()[name], dict(params), seed, DEPTHS, WIDTH, X_LO, X_HI)
+
+
+def profile_of(name: str, params: dict[str, float], seed: int) -> nl.DepthProfile:
+    return cached_profile(name, CHOICES[name].latex, tuple(sorted(params.items())), seed)
+
+
+def controls_panel() -> None:
+    """Depth, activation (and its parameters), matrix size and seed."""
+    a, b, c, d = st.columns([2, 2, 1.2, 1.6])
+    a.slider("Number of layers k", min_value=1, max_value=MAX_LAYERS, key=LAYERS.key,
+             help="Layers in the stack; the 1-D network has k hidden layers of 8 neurons.")
+    b.selectbox("Activation between the layers", options=list(CHOICES),
+                format_func=lambda n: CHOICES[n].display_name, key=ACT.key,
+                help="Applied after every hidden layer of the 1-D network.")
+    c.radio("Matrix size", options=[2, 3], format_func=lambda n: f"{n}×{n}", key=SIZE.key,
+            horizontal=True, help="Size of the weight matrices shown in the collapse demo.")
+    with d:
+        st.number_input("Random seed", min_value=0, max_value=MAX_SEED, step=1, key=SEED.key,
+                        help="Fixes the random weights; it is part of the link you share.")
+        st.button("Reseed", key="nl_reseed", on_click=reseed, icon=":material/casino:",
+                  help="Draw new random weights.")
+    name = st.session_state[ACT.key]
+    tuned = CHOICES[name].params
+    if not tuned:
+        return
+    for column, p in zip(st.columns(max(3, len(tuned))), tuned):
+        column.slider(f"{CHOICES[name].display_name}: {p.label}", min_value=float(p.min),
+                      max_value=float(p.max), step=float(p.step), key=param_key(name, p.name),
+                      help=p.help)
+
+
+def layers_latex(layers: list[nl.Layer], per_row: int = 2) -> str:
+    """W_i, b_i of every layer, ``per_row`` layers to a line."""
+    cells = [f"W_{{{i}}} = {matrix_latex(layer.weight)},\\ b_{{{i}}} = {matrix_latex(layer.bias)}"
+             for i, layer in enumerate(layers, start=1)]
+    lines = [r" \qquad ".join(cells[j:j + per_row]) for j in range(0, len(cells), per_row)]
+    return r"\begin{gathered}" + r" \\[10pt] ".join(lines) + r"\end{gathered}"
+
+
+def collapse_section(k: int, size: int, seed: int) -> float:
+    """The algebra, the random matrices, their product and the measured difference."""
+    st.header("Linear layers collapse into one")
+    st.markdown("A layer computes $W x + b$. Put $k$ of them in a row with nothing in between and "
+                "multiply out:")
+    st.latex(r"W_k\bigl(\cdots W_2(W_1 x + b_1) + b_2 \cdots\bigr) + b_k"
+             r" = \underbrace{W_k \cdots W_1}_{W}\,x"
+             r" + \underbrace{\textstyle\sum_{i=1}^{k} W_k \cdots W_{i+1}\, b_i}_{b} = W x + b")
+    layers = nl.random_layers([size] * (k + 1), seed)
+    single = nl.collapse(layers)
+    error = nl.collapse_error(layers, seed=seed)
+    st.markdown(f"Your {k} random {size}×{size} layers (weights shown to 2 decimals):")
+    st.latex(layers_latex(layers))
+    st.markdown("…are exactly one layer (the first layer acts first, so $W_1$ stands on the right):")
+    st.latex(f"W = {matrix_latex(single.weight, 3)}, \\qquad b = {matrix_latex(single.bias, 3)}")
+    st.metric("Largest difference: layers one by one vs. the single layer (1,000 random inputs)",
+              f"{error:.1e}",
+              help="Floating-point rounding only: the two computations round in a different order.")
+    return error
+
+
+def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> dict:
+    """The 1-D input through the network with and without the activation; returns what was measured."""
+    st.header("Push a line through the network")
+    st.markdown(f"Now feed one number $x \\in [{X_LO:g}, {X_HI:g}]$ through {k} hidden "
+                f"layer{'s' if k > 1 else ''} of {WIDTH} neurons and a linear read-out. Without an "
+                "activation the output is a straight line, whatever the depth; with one it bends.")
+    net = nl.scalar_network(k, WIDTH, seed)
+    x = np.linspace(X_LO, X_HI, PLOT_POINTS)
+    linear = nl.curve(net, x)
+    single = nl.collapse(net)
+    collapsed = nl.curve([single], x)
+    facts = {"linear_deviation": nl.deviation_from_line(x, linear),
+             "slope": float(single.weight[0, 0]), "intercept": float(single.bias[0]),
+             "straight": nl.is_straight(x, linear)}
+    activated, profile = None, None
+    try:
+        activated = nl.curve(net, x, CHOICES[name], params)
+        profile = profile_of(name, params, seed)
+    except (ValueError, ArithmeticError) as err:
+        st.error(f"{CHOICES[name].display_name} could not be evaluated: {err}. "
+                 "Only the linear network is shown.", icon=":material/error:")
+    label = label_of(name)
+    index = list(CHOICES).index(name)
+    data = pd.DataFrame({"x": x, "no activation": linear, "collapsed single layer": collapsed})
+    if activated is not None:
+        data[f"with {label}"] = activated
+    show_chart(network_curves_figure(x, linear, collapsed, activated, label, index), data,
+               name="network_curves", x_title="input x", y_title="output y",
+               alt=f"Output of a {k}-layer network against its input: a straight line without "
+                   f"activation, matching its collapsed single layer, and a bent curve with {label}.")
+    columns = st.columns(3)
+    columns[0].metric("No activation: the single layer",
+                      line_text(facts["slope"], facts["intercept"], 3),
+                      help="W and b from multiplying out the layers (the dashed line).")
+    columns[1].metric("No activation: distance from a straight line",
+                      f"{facts['linear_deviation']:.1e}", help="Largest gap to the best-fitting line.")
+    if profile is not None:
+        depth_section(k, name, label, index, profile, columns[2])
+    return facts
+
+
+def depth_section(k: int, name: str, label: str, index: int, profile: nl.DepthProfile,
+                  metric_column) -> None:
+    """Kinks (piecewise-linear activations) or bend against depth, with the current depth outlined."""
+    if profile.kinks is not None:
+        metric_column.metric(f"Kinks with {label} on [{X_LO:g}, {X_HI:g}]", f"{profile.kinks[k - 1]}",
+                             help="Slope changes counted on a fine grid by the core.")
+        values, value_name = profile.kinks, "kinks"
+        st.markdown(f"{CHOICES[name].display_name} is piecewise linear, so the curve is made of "
+                    "straight pieces joined at kinks. Same seed, more layers:")
+    else:
+        metric_column.metric(f"With {label}: distance from a straight line",
+                             f"{profile.deviations[k - 1]:.3g}",
+                             help="Largest gap between the curve and its best-fitting line.")
+        values, value_name = profile.deviations, "distance from a straight line"
+        st.markdown(f"{CHOICES[name].display_name} is not piecewise linear: the curve bends "
+                    "smoothly rather than at kinks, so we measure how far it strays from a straight "
+                    "line. Same seed, more layers:")
+    data = pd.DataFrame({"hidden layers": profile.depths, value_name: values})
+    show_chart(by_depth_figure(profile.depths, values, k, index, value_name), data,
+               name="by_depth", x_title="hidden layers", y_title=value_name, height=300,
+               alt=f"{value_name} of the curve with {label} for 1 to {MAX_LAYERS} hidden layers.")
+
+
+def questions(k: int, size: int, seed: int, error: float, facts: dict) -> None:
+    """Predict-then-reveal questions; answers computed by the core now."""
+    if not shown("questions"):
+        return
+    st.header("Predict, then reveal")
+    line_options = ["a straight line", "a curve with kinks", "a smooth curve"]
+    question("nl_q_line", f"After {k} linear layers with no activation, the map x ↦ y is:",
+             line_options, 0 if facts["straight"] else 1,
+             f"It stays within **{facts['linear_deviation']:.1e}** of a straight line (rounding): "
+             f"the layers are the single layer {line_text(facts['slope'], facts['intercept'], 4)}.")
+
+    error_options = ["exactly 0", "tiny, below 1e-12 (rounding only)", "between 1e-12 and 1",
+                     "more than 1"]
+    answer = 0 if error == 0 else 1 if error < 1e-12 else 2 if error < 1 else 3
+    question("nl_q_error", f"Apply your {k} {size}×{size} layers one by one, or their product once. "
+             "The largest difference over 1,000 random inputs is:", error_options, answer,
+             f"Measured: **{error:.2e}**. The algebra is exact; floating-point arithmetic rounds the "
+             "two orders of operations differently"
+             + (", and with a single layer there is nothing to reorder." if k == 1 else "."))
+
+    relu_params = ACTIVATIONS["relu"].defaults()
+    relu = profile_of("relu", relu_params, seed)
+    shallow, deep = (relu.kinks[d - 1] for d in COMPARE_DEPTHS)
+    depth_options = [f"{COMPARE_DEPTHS[0]} hidden layer", f"{COMPARE_DEPTHS[1]} hidden layers",
+                     "the same number"]
+    question("nl_q_depth", f"With ReLU (width {WIDTH}, seed {seed}), which curve has more kinks on "
+             f"[{X_LO:g}, {X_HI:g}]?", depth_options,
+             2 if shallow == deep else 0 if shallow > deep else 1,
+             f"Counted: **{shallow}** kinks with {COMPARE_DEPTHS[0]} layer, **{deep}** with "
+             f"{COMPARE_DEPTHS[1]}. Each layer can fold the pieces made by the layers before it.")
+
+    neurons = k * WIDTH
+    kinks = relu.kinks[k - 1]
+    question("nl_q_neurons", f"This ReLU network has {k} hidden layer{'s' if k > 1 else ''} of "
+             f"{WIDTH} neurons, {neurons} in all. How many kinks does its curve have on "
+             f"[{X_LO:g}, {X_HI:g}]?",
+             [f"fewer than {neurons}", f"exactly {neurons}", f"more than {neurons}"],
+             0 if kinks < neurons else 1 if kinks == neurons else 2,
+             f"Counted: **{kinks}**. A neuron adds a kink where its input crosses 0; crossings "
+             f"outside [{X_LO:g}, {X_HI:g}] do not show, some neurons never cross, and a deeper "
+             "neuron can cross several times.")
+
+
+def notes(k: int) -> None:
+    """The longer explanation, for students who want it."""
+    if not shown("notes"):
+        return
+    with st.expander("Why this matters", expanded=False):
+        st.markdown(
+            f"- Depth buys nothing without non-linearity: the {k}-layer linear stack above can only "
+            "rotate, stretch and shift, exactly like one layer. Its decision boundaries are straight, "
+            "so it cannot even separate XOR.\n"
+            "- A piecewise-linear activation such as ReLU makes the network piecewise linear: every "
+            "neuron adds a possible kink, and deeper layers reuse and fold the pieces of earlier ones.\n"
+            "- A smooth activation (tanh, GELU, Swish) bends the line everywhere instead of at kinks.\n"
+            "- With enough neurons, a network with a non-polynomial activation can approximate any "
+            "continuous function on a bounded interval (the universal approximation theorem).")
+
+
+st.title("Why activation functions?")
+st.markdown("Without an activation between them, any number of layers is one linear layer. "
+            "See the collapse, then watch an activation bend the line.")
+bind_url(PARAMS)
+with controls():
+    controls_panel()
+k, size, seed = int(st.session_state[LAYERS.key]), int(st.session_state[SIZE.key]), int(st.session_state[SEED.key])
+name = st.session_state[ACT.key]
+error = collapse_section(k, size, seed)
+facts = curve_section(k, name, params_of(name), seed)
+questions(k, size, seed, error, facts)
+notes(k)

@@ -1,0 +1,495 @@
+"""Typed formulas: same numbers as the built-ins, derivatives vs independent references,
+clear rejections, and no input (random text, random trees, known attacks) does anything else."""
+
+import ast
+import json
+import pickle
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from activations_core import ACTIVATIONS, Activation
+from activations_core.formula import (
+    FUNCTIONS,
+    MAX_LENGTH,
+    CustomFormula,
+    FormulaError,
+    evaluate_with_report,
+    parse_formula,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def close(actual, expected, rtol, atol=0.0):
+    """|actual - expected| <= rtol |expected| + atol elementwise (NaN must match NaN)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert np.array_equal(np.isnan(actual), np.isnan(expected))
+    ok = np.isnan(expected) | (np.abs(actual - expected) <= rtol * np.abs(expected) + atol)
+    worst = np.nanmax(np.abs(actual - expected) / (np.abs(expected) + atol + 1e-300))
+    assert ok.all(), f"worst relative error {worst:.3g}"
+
+
+# ------------------------------------------------------------------ the same numbers as built-ins
+
+X20 = np.linspace(-20.0, 20.0, 4001)
+
+
+@pytest.mark.parametrize(
+    "text, name, params",
+    [
+        ("x * tanh(log(1 + exp(x)))", "mish", {}),
+        ("x * tanh(softplus(x))", "mish", {}),
+        ("x * sigmoid(x)", "swish", {}),
+        ("x / (1 + exp(-x))", "swish", {}),
+        ("1 / (1 + exp(-x))", "sigmoid", {}),
+        ("log(1 + exp(x))", "softplus", {}),
+        ("tanh(x)", "tanh", {}),
+    ],
+)
+def test_formula_matches_builtin_values_and_derivatives(text, name, params):
+    formula, act = parse_formula(text), ACTIVATIONS[name]
+    close(formula.fn(X20), act(X20, **params), rtol=1e-12)
+    # f' crosses zero for mish/swish: allow an absolute error at the level of its terms' rounding
+    close(formula.dfn(X20), act.derivative(X20, **params), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.1, 0.3])
+def test_leaky_relu_from_max_min_matches_builtin_away_from_zero(alpha):
+    formula = parse_formula("max(0, x) + a * min(0, x)")
+    x = X20[X20 != 0]
+    close(formula.fn(x, a=alpha), ACTIVATIONS["leaky_relu"](x, alpha=alpha), rtol=1e-15)
+    close(formula.dfn(x, a=alpha), ACTIVATIONS["leaky_relu"].derivative(x, alpha=alpha), rtol=1e-15)
+
+
+def test_kinks_follow_relu_convention():
+    """d/dx max(0, x) at 0 is 0, as relu'(0) = 0 in PyTorch; at a tie both brackets are 0."""
+    assert parse_formula("max(0, x)").dfn(0.0) == 0.0
+    assert parse_formula("relu(x)").dfn(0.0) == ACTIVATIONS["relu"].derivative(0.0) == 0.0
+    assert parse_formula("max(0, x) + a * min(0, x)").dfn(0.0, a=0.2) == 0.0
+    assert parse_formula("abs(x)").dfn(0.0) == 0.0
+
+
+def test_derivative_keeps_relative_accuracy_in_the_tails():
+    """sigma'(40) ~ 4.25e-18 from the naive formula: the log-axis plot must not show 0 or noise."""
+    formula = parse_formula("1 / (1 + exp(-x))")
+    x = np.array([-700.0, -40.0, 40.0, 700.0])
+    expected = [float(mpmath.exp(-abs(t)) / (1 + mpmath.exp(-abs(t))) ** 2) for t in x]
+    close(formula.dfn(x), expected, rtol=1e-13)
+
+
+MPMATH_CASES = [
+    ("erf(x) * x", lambda t: mpmath.erf(t) * t),
+    ("log1p(x**2) - sqrt(1 + x**2)", lambda t: mpmath.log(1 + t**2) - mpmath.sqrt(1 + t**2)),
+    ("sinh(x) / cosh(x)**2 + cos(3*x)*sin(x)", lambda t: mpmath.sinh(t) / mpmath.cosh(t) ** 2 + mpmath.cos(3 * t) * mpmath.sin(t)),
+    ("expm1(a*x) / (1 + x**2)**1.5", lambda t: mpmath.expm1(0.7 * t) / (1 + t**2) ** mpmath.mpf(1.5)),
+    ("x * softplus(-x) - pi * e**2 * x", lambda t: t * mpmath.log(1 + mpmath.exp(-t)) - mpmath.pi * mpmath.e**2 * t),
+]
+
+
+@pytest.mark.parametrize("text, reference", MPMATH_CASES)
+def test_values_and_derivatives_match_mpmath(text, reference):
+    mpmath.mp.dps = 40
+    formula = parse_formula(text)
+    x = np.array([-7.5, -2.25, -0.4, 0.3, 1.7, 6.0])
+    f_ref = [float(reference(mpmath.mpf(t))) for t in x]
+    df_ref = [float(mpmath.diff(reference, mpmath.mpf(t))) for t in x]
+    close(formula.fn(x, a=0.7), f_ref, rtol=1e-12, atol=1e-15)
+    close(formula.dfn(x, a=0.7), df_ref, rtol=1e-12, atol=1e-15)
+
+
+FD_CASES = [
+    "x * tanh(log(1 + exp(x)))", "max(x, a*x**2) - min(sin(x), cos(x))", "sigmoid(a*x) * x**3 / (1 + x**2)",
+    "sqrt(1 + x**2)**-1 + abs(x)**0.5", "erf(x / sqrt(2)) * exp(-x**2 / 2)", "relu(x - 1)**2 + softplus(x)*a",
+    "log(1 + x**2) * tanh(sinh(x / 4))", "(x**2 + 1)**(1/3) - expm1(-abs(x))", "x^2 / 2 - a*x",
+]
+
+
+@pytest.mark.parametrize("text", FD_CASES)
+def test_derivative_matches_central_difference(text):
+    formula = parse_formula(text)
+    x = np.linspace(-4.3, 4.1, 37)
+    h = 1e-6 * (1 + np.abs(x))
+    fd = (formula.fn(x + h, a=0.6) - formula.fn(x - h, a=0.6)) / (2 * h)
+    d = formula.dfn(x, a=0.6)
+    straddles_kink = np.abs(formula.dfn(x + h, a=0.6) - formula.dfn(x - h, a=0.6)) > 1e-3 * (1 + np.abs(d))
+    smooth = ~straddles_kink  # a finite difference across a kink is meaningless
+    assert smooth.sum() > 30
+    np.testing.assert_allclose(d[smooth], fd[smooth], rtol=1e-6, atol=1e-6)
+
+
+# ----------------------------------------------------------------- shapes, activation, pickling
+
+
+def test_shapes_scalars_and_nan_follow_the_activation_contract():
+    formula = parse_formula("sqrt(x) + a")
+    assert isinstance(formula.fn(4.0, a=1.0), np.float64) and formula.fn(4.0, a=1.0) == 3.0
+    grid = np.linspace(-1, 1, 6).reshape(2, 3)
+    assert formula.fn(grid).shape == (2, 3) and formula.dfn(grid).shape == (2, 3)
+    assert np.isnan(formula.dfn(-1.0))  # f' is undefined where f is
+    assert np.isnan(formula.fn(np.nan))
+    with pytest.raises(TypeError):
+        formula.fn(1.0, alpha=2.0)
+
+
+def test_to_activation_behaves_like_a_builtin():
+    act = parse_formula("x * sigmoid(a * x)").to_activation("My swish", a_default=1.5, a_min=0.0, a_max=4.0)
+    assert isinstance(act, Activation) and act.display_name == "My swish"
+    assert [(p.name, p.default, p.min, p.max) for p in act.params] == [("a", 1.5, 0.0, 4.0)]
+    x = np.linspace(-6, 6, 13)
+    close(act(x), ACTIVATIONS["swish"](x, beta=1.5), rtol=1e-13)
+    close(act.derivative(x, a=0.5), ACTIVATIONS["swish"].derivative(x, beta=0.5), rtol=1e-12, atol=1e-15)
+    assert act.latex.startswith("f(x) = ") and act.derivative_latex.startswith("f'(x) = ")
+    assert parse_formula("tanh(x)").to_activation().params == ()
+
+
+def test_custom_parameter_name_and_latex():
+    formula = parse_formula("max(alpha * x, x)", param_name="alpha")
+    assert formula.uses_param and formula.fn(-2.0, alpha=0.25) == -0.5
+    assert r"\alpha" in formula.latex
+    with pytest.raises(FormulaError):
+        parse_formula("x", param_name="exp")
+
+
+def test_latex_is_readable():
+    assert parse_formula("x * tanh(log(1 + exp(x)))").latex == r"x \tanh\left(\ln\left(1 + e^{x}\right)\right)"
+    assert parse_formula("x/(1+exp(-x))").latex == r"\frac{x}{1 + e^{- x}}"
+    assert parse_formula("max(0, x) + a * min(0, x)").derivative_latex == r"a \left[x < 0\right] + \left[x > 0\right]"
+    assert parse_formula("2*x - (x - 1)").latex == r"2 x - \left(x - 1\right)"
+    assert parse_formula("x^2").latex == "x^{2}"
+
+
+def test_pickle_round_trip_keeps_values():
+    """st.cache_data pickles return values; opaque constants must survive it."""
+    formula = parse_formula("exp(sqrt(2)) * x + a * log(3)")
+    copy = pickle.loads(pickle.dumps(formula))
+    x = np.linspace(-2, 2, 9)
+    np.testing.assert_array_equal(copy.fn(x, a=0.5), formula.fn(x, a=0.5))
+    np.testing.assert_array_equal(copy.dfn(x, a=0.5), formula.dfn(x, a=0.5))
+
+
+# ---------------------------------------------------------------------- reports of NaN and inf
+
+
+def test_report_names_where_and_why_values_are_undefined():
+    x = np.linspace(-2, 2, 401)
+    y, dy, report = evaluate_with_report(parse_formula("log(x)"), x)
+    assert np.isnan(y[x < 0]).all() and y[x == 0] == -np.inf and np.isfinite(y[x > 0]).all()
+    messages = report.messages
+    assert any("undefined (NaN) for x in [-2, -0.01]" in m and "log of a negative number" in m for m in messages)
+    assert any("infinite at x = 0" in m and "log of zero" in m for m in messages)
+    assert any(m.startswith("f'(x) is infinite at x = 0") and "division by zero" in m for m in messages)
+
+
+def test_negative_base_to_fractional_power_is_nan_not_complex():
+    y, dy, report = evaluate_with_report(parse_formula("(-2)**0.5 * x"), np.linspace(-1, 1, 5))
+    assert y.dtype == np.float64 and np.isnan(y).all() and np.isnan(dy).all()
+    assert report.messages == ("f(x) is undefined (NaN) everywhere (5 of 5 points): "
+                               "square root of a negative number, while computing (-2) ** 0.5.",)
+    y, _, report = evaluate_with_report(parse_formula("x**1.5"), np.array([-1.0, 4.0]))
+    assert np.isnan(y[0]) and y[1] == 8.0 and "a negative number to a fractional power" in report.messages[0]
+
+
+def test_overflow_is_reported_not_raised():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y, dy, report = evaluate_with_report(parse_formula("exp(x) * x"), np.array([1.0, 800.0, -800.0]))
+    assert np.isfinite(y[0]) and y[1] == np.inf and y[2] == 0.0
+    assert "overflow in exp" in report.messages[0] and "x = 800" in report.messages[0]
+
+
+def test_nested_exponentials_of_constants_become_inf_quickly():
+    formula = parse_formula("exp(exp(exp(20)))")
+    y, dy, report = evaluate_with_report(formula, np.linspace(-1, 1, 3))
+    assert (y == np.inf).all() and (dy == 0).all()
+    assert "overflow in exp" in report.messages[0] and "everywhere" in report.messages[0]
+
+
+def test_clean_formula_gives_an_empty_report():
+    _, _, report = evaluate_with_report(parse_formula("x * sigmoid(x)"), np.linspace(-50, 50, 1001))
+    assert report.ok and report.messages == ()
+
+
+# --------------------------------------------------------------------------- clear rejections
+
+REJECTIONS = [
+    ("", "Type a formula"),
+    ("   ", "Type a formula"),
+    ("2x", "write 2*x"),
+    ("x +", "ends too early"),
+    ("(x", "never closed"),
+    ("x)", "without a matching"),
+    ("x y", "operator may be missing"),
+    ("y * x", "Unknown name 'y'"),
+    ("ln(x)", "did you mean log?"),
+    ("tahn(x)", "did you mean tanh?"),
+    ("exp * x", "The name exp is a function"),
+    ("max(x)", "max takes 2 arguments, not 1"),
+    ("tanh(x, 1)", "tanh takes 1 argument, not 2"),
+    ("sigmoid(x=1)", "arguments plainly"),
+    ("x**x", "fixed number"),
+    ("2**x", "exp(x*log(2))"),
+    ("x**11", "between -10 and 10"),
+    ("x**(1/0)", "divides by zero"),
+    ("x**2**3", "one number"),
+    ("((x**2)**3)**2", "nested powers"),
+    ("x // 2", "use / for division"),
+    ("x % 2", "remainder"),
+    ("x @ x", "@"),
+    ("x < 1", "comparisons are not allowed"),
+    ("x and 1", "Logic words"),
+    ("x if x else 1", "Conditions (if ... else)"),
+    ("x, 1", "Commas"),
+    ("x.real", "Attributes"),
+    ("f(x) = x", "right-hand side"),
+    ("[x]", "round brackets"),
+    ("1e7 * x", "at most 1,000,000"),
+    ("1e400 * x", "at most 1,000,000"),
+    ("1j * x", "Imaginary"),
+    ("True * x", "True/False"),
+    ("_x", "underscore"),
+    ("x \u2212 1", "ASCII minus"),
+    ("\u0445 + 1", "U+0445 CYRILLIC SMALL LETTER HA"),
+    ("x" + "+x" * 100, "too long"),
+    ("+".join(["x"] * 90), "too many parts"),
+    ("tanh(" * 17 + "x" + ")" * 17, "nested too deeply"),
+]
+
+
+@pytest.mark.parametrize("text, fragment", REJECTIONS)
+def test_rejections_say_what_is_wrong(text, fragment):
+    with pytest.raises(FormulaError) as info:
+        parse_formula(text)
+    message = str(info.value)
+    assert fragment in message, message
+    assert message[0].isupper() and message.endswith(".") and "Traceback" not in message
+
+
+def test_rejections_say_where():
+    with pytest.raises(FormulaError, match=r"Unknown name 'y'.*\(at position 10\)"):
+        parse_formula("sin(x) + y")
+    with pytest.raises(FormulaError, match=r"at position 6"):  # the stray *
+        parse_formula("x^2 +* 3")
+    with pytest.raises(FormulaError, match=r"position 4"):  # the exponent x
+        parse_formula("x**x")
+
+
+def test_formula_error_is_a_value_error():
+    assert issubclass(FormulaError, ValueError)
+
+
+def test_caret_means_power():
+    np.testing.assert_allclose(parse_formula("x^3 - 2^2*x").fn(2.0), 0.0)
+
+
+# ------------------------------------------------------------------------------- fuzz (hypothesis)
+
+
+def assert_parses_or_rejects(text):
+    """The only outcomes: a working CustomFormula, or FormulaError with a message."""
+    try:
+        formula = parse_formula(text)
+    except FormulaError as err:
+        assert str(err) and "differentiated" not in str(err) and "Cannot evaluate" not in str(err)  # internal
+        return
+    assert isinstance(formula, CustomFormula) and formula.latex and formula.derivative_latex
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y, dy, report = evaluate_with_report(formula, np.linspace(-3, 3, 13), 0.5)
+    assert y.shape == dy.shape == (13,) and y.dtype == dy.dtype == np.float64
+    assert all(isinstance(m, str) for m in report.messages)
+
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.text(max_size=MAX_LENGTH + 20))
+def test_fuzz_random_text(text):
+    assert_parses_or_rejects(text)
+
+
+TOKENS = ["x", "a", "pi", "e", "0", "1", "2.5", "1e3", "1e-9", "999999", "(", ")", "(", ")", "+", "-", "*", "/",
+          "**", "^", ",", " ", ".", "_", "y", "j", "**-", "**0.5", "//", *[f"{name}(" for name in FUNCTIONS]]
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+def test_fuzz_token_strings(tokens):
+    assert_parses_or_rejects("".join(tokens))
+
+
+def _ast_trees():
+    leaves = st.one_of(
+        st.sampled_from(["x", "a", "pi", "e", "y", "os", "exp", "__import__", "_x", "open"]).map(
+            lambda n: ast.Name(id=n, ctx=ast.Load())),
+        st.one_of(st.integers(-10**8, 10**8), st.floats(allow_nan=False, allow_infinity=False, width=32),
+                  st.sampled_from(["s", b"b", None, True, 1j, Ellipsis])).map(lambda v: ast.Constant(value=v)),
+    )
+    operators = st.sampled_from([ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.Pow, ast.FloorDiv, ast.Mod, ast.BitXor])
+    names = st.sampled_from([*FUNCTIONS, "eval", "open", "getattr"])
+
+    def compound(children):
+        return st.one_of(
+            st.builds(lambda l, o, r: ast.BinOp(l, o(), r), children, operators, children),
+            st.builds(lambda o, v: ast.UnaryOp(o(), v), st.sampled_from([ast.USub, ast.UAdd, ast.Not, ast.Invert]), children),
+            st.builds(lambda n, args: ast.Call(ast.Name(n, ast.Load()), args, []), names, st.lists(children, max_size=3)),
+            st.builds(lambda v: ast.Attribute(v, "real", ast.Load()), children),
+            st.builds(lambda v, i: ast.Subscript(v, i, ast.Load()), children, children),
+            st.builds(lambda v: ast.Compare(v, [ast.Lt()], [v]), children),
+            st.builds(lambda v: ast.Lambda(ast.arguments([], [], None, [], [], None, []), v), children),
+            st.builds(lambda v: ast.Tuple([v, v], ast.Load()), children),
+        )
+
+    return st.recursive(leaves, compound, max_leaves=25)
+
+
+def _formulas():
+    """Mostly valid formulas (exercising SymPy and the evaluator), some over the caps."""
+    numbers = st.one_of(st.integers(0, 2 * 10**6), st.floats(0, 2e6, allow_nan=False)).map(repr)
+    leaves = st.one_of(st.sampled_from(["x", "x", "a", "pi", "e"]), numbers)
+    unary = st.sampled_from([name for name, spec in FUNCTIONS.items() if spec.arity == 1])
+    exponents = st.one_of(st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2.5", "10", "11", "x"]),
+                          st.floats(-12, 12, allow_nan=False).map(lambda v: f"({v!r})"))
+
+    def compound(children):
+        return st.one_of(
+            st.builds("{}({})".format, unary, children),
+            st.builds("{}({}, {})".format, st.sampled_from(["max", "min"]), children, children),
+            st.builds("({}) {} ({})".format, children, st.sampled_from(["+", "-", "*", "/"]), children),
+            st.builds("({})**{}".format, children, exponents),
+            st.builds("-({})".format, children),
+        )
+
+    return st.recursive(leaves, compound, max_leaves=30)
+
+
+@FUZZ
+@given(_formulas())
+def test_fuzz_grammar_formulas(text):
+    assert_parses_or_rejects(text)
+
+
+@FUZZ
+@given(_ast_trees())
+def test_fuzz_random_syntax_trees(tree):
+    try:
+        text = ast.unparse(ast.fix_missing_locations(ast.Expression(tree)))
+    except (ValueError, TypeError, AttributeError):  # some generated trees have no source form
+        return
+    assert_parses_or_rejects(text)
+
+
+# ------------------------------------------------------------------- known attacks run nothing
+
+ATTACKS = [
+    "__import__('os').system('echo hi')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "lambda: 1",
+    "[x for x in ()]",
+    "x.real",
+    "x.__class__",
+    "9**9**9**9",
+    "((9**8)**8)**8",
+    "'a'*10**9",
+    "x" * 10_000,
+    "(" * 1000 + "x" + ")" * 1000,
+    "-" * 199 + "x",
+    "exp(" * 60 + "x" + ")" * 60,
+    "x**x",
+    "x ** 10 ** 10",
+    "2**1000000",
+    "9" * 190,
+    "open('f')",
+    "eval('1')",
+    "exec('import os')",
+    "compile('1', '', 'eval')",
+    "getattr(x, 'real')",
+    "globals()",
+    "__builtins__",
+    "(x := 1)",
+    "f'{x}'",
+    "x[0]",
+    "sin(x) or __import__('os')",
+    "max(*x)",
+    "x; import os",
+    "x\nimport os",
+    "\u0445 * 2",  # Cyrillic ha
+    "\uff58 + 1",  # fullwidth x (NFKC would turn it into x)
+    "e\u0445p(x)",
+    "\u212fxp(x)",  # script e
+    "\U0001d431",  # mathematical bold x
+    "\u0435xp(x)",  # Cyrillic ie
+]
+ACCEPTED_ATTACKS = {
+    "exp(exp(exp(20)))": "inf",  # allowed: numpy overflows to inf, SymPy never evaluates it
+    "(-2)**0.5": "nan",
+    "x**(-10) / 0": "inf",
+}
+
+_ATTACK_SCRIPT = textwrap.dedent(
+    """
+    import json, sys, time
+    import numpy as np
+    import activations_core.formula as F
+    F.evaluate_with_report(F.parse_formula("x*tanh(log(1+exp(x))) + max(0, a*x) - sqrt(abs(x))**0.5 + erf(x)"),
+                           np.linspace(-1, 1, 5), 0.5)  # warm up lazy imports
+    events, recording = [], [False]
+    def hook(name, args):
+        if recording[0]:
+            events.append([name, repr(args[0])[:300] if args else ""])
+    sys.addaudithook(hook)
+    results = []
+    for text in json.load(sys.stdin):
+        events.clear()
+        recording[0] = True
+        start = time.perf_counter()
+        try:
+            formula = F.parse_formula(text)
+            y, dy, report = F.evaluate_with_report(formula, np.linspace(-5, 5, 101), 0.5)
+            outcome = {"accepted": True, "y0": repr(float(y[0])), "messages": list(report.messages)}
+        except F.FormulaError as err:
+            outcome = {"accepted": False, "message": str(err)}
+        except BaseException as err:
+            outcome = {"accepted": False, "crash": repr(err)}
+        outcome["seconds"] = time.perf_counter() - start
+        recording[0] = False
+        outcome["events"] = list(events)
+        results.append(outcome)
+    print(json.dumps(results))
+    """
+)
+
+
+def test_known_attacks_are_rejected_and_run_nothing(tmp_path):
+    """In a child process (a hang fails the test instead of freezing it), with an audit hook that
+    records every exec, import, open, os.*, subprocess.* and compile during parsing."""
+    texts = ATTACKS + list(ACCEPTED_ATTACKS)
+    child = subprocess.run(
+        [sys.executable, "-c", _ATTACK_SCRIPT], input=json.dumps(texts), capture_output=True, text=True,
+        timeout=120, cwd=tmp_path, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
+    assert child.returncode == 0, child.stderr
+    assert "hi" not in child.stdout.splitlines()  # `echo hi` never ran
+    assert not any(tmp_path.iterdir())  # open('f') created nothing
+    results = dict(zip(texts, json.loads(child.stdout)))
+    for text, outcome in results.items():
+        assert "crash" not in outcome, (text, outcome)
+        for name, detail in outcome["events"]:
+            assert name in ("compile", "builtins.id"), (text, name, detail)
+            if name == "compile":  # only ast.parse of the formula itself
+                assert detail == repr(text.strip().replace("^", "**").encode()), (text, detail)
+        if text in ACCEPTED_ATTACKS:
+            assert outcome["accepted"] and outcome["y0"] == ACCEPTED_ATTACKS[text], (text, outcome)
+            assert outcome["messages"], text
+        else:
+            assert not outcome["accepted"] and outcome["message"], (text, outcome)
+    print("slowest attack: %.3f s" % max(o["seconds"] for o in results.values()))

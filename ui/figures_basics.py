@@ -1,0 +1,98 @@
+"""Figures and LaTeX for the basics pages: the collapse of linear layers, and choosing an activation."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ui.theme import GREY, colour
+
+_BAND_SHADES = ("rgba(0,158,115,0.12)", "rgba(230,159,0,0.12)", "rgba(213,94,0,0.12)")
+
+
+def matrix_latex(values: np.ndarray, digits: int = 2) -> str:
+    r"""A vector or matrix as a LaTeX bmatrix with ``digits`` decimals (a vector is a column)."""
+    rows = np.atleast_2d(values)
+    if np.ndim(values) == 1:
+        rows = rows.T
+    rounded = np.round(rows, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    body = r" \\ ".join(" & ".join(f"{v:.{digits}f}" for v in row) for row in rounded)
+    return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+
+
+def network_curves_figure(x: np.ndarray, linear: np.ndarray, collapsed: np.ndarray,
+                          activated: np.ndarray | None, activation_label: str,
+                          colour_index: int) -> go.Figure:
+    """Left: y(x) without activation, layer by layer and collapsed; right: with the activation.
+
+    Side by side with their own y-axes, since the two outputs can differ in scale by a lot
+    (the legend names the panels).
+    """
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
+    fig.add_trace(go.Scatter(x=x, y=linear, mode="lines", name="No activation (layers one by one)",
+                             line=dict(color=GREY, width=5)), row=1, col=1)
+    fig.add_trace(go.Scatter(x=x, y=collapsed, mode="lines", name="One collapsed layer W x + b",
+                             line=dict(color=colour(0 if colour_index != 0 else 4), width=2, dash="dash")),
+                  row=1, col=1)
+    if activated is not None:
+        fig.add_trace(go.Scatter(x=x, y=activated, mode="lines", name=f"With {activation_label}",
+                                 line=dict(color=colour(colour_index), width=2.5)), row=1, col=2)
+    fig.update_xaxes(title_text="input x", row=1, col=2)
+    return fig
+
+
+def by_depth_figure(depths: Sequence[int], values: Sequence[float], current_depth: int,
+                    colour_index: int, value_name: str, log_y: bool = False) -> go.Figure:
+    """One bar per depth (the current one outlined), e.g. the number of kinks of the curve."""
+    depths = np.asarray(depths)
+    widths = np.where(depths == current_depth, 3.0, 0.0)
+    fig = go.Figure(go.Bar(x=depths, y=np.asarray(values, dtype=float), name=value_name,
+                           marker=dict(color=colour(colour_index),
+                                       line=dict(color=GREY, width=widths)),
+                           hovertemplate="%{x} layers: %{y:.4g}<extra></extra>"))
+    fig.update_xaxes(tickmode="array", tickvals=depths, type="category")
+    if log_y:
+        fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def cost_figure(labels: Sequence[str], ratios: Sequence[float], colour_indices: Sequence[int],
+                bands: Sequence[tuple[str, float, float]]) -> go.Figure:
+    """Horizontal bars of time relative to ReLU (log axis) over shaded cost bands (label, lo, hi)."""
+    ratios = np.asarray(ratios, dtype=float)
+    fig = go.Figure(go.Bar(
+        y=list(labels), x=ratios, orientation="h", name="Time relative to ReLU",
+        marker=dict(color=[colour(i) for i in colour_indices]),
+        hovertemplate="%{y}: %{x:.3g} × ReLU<extra></extra>"))
+    top = max(float(np.max(ratios)) * 2.0 if len(ratios) else 0.0, 30.0)
+    bottom = 0.3
+    for (label, lo, hi), shade in zip(bands, _BAND_SHADES):
+        left, right = max(lo, bottom), min(hi, top)
+        if right <= left:
+            continue
+        fig.add_vrect(x0=left, x1=right, fillcolor=shade, line_width=0, layer="below")
+        # annotations on a log axis take log10 positions
+        fig.add_annotation(x=(np.log10(left) + np.log10(right)) / 2, y=1.0, yref="paper",
+                           text=label, showarrow=False, yanchor="bottom", font=dict(color=GREY))
+    ticks = [v for v in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if bottom <= v <= top]
+    fig.update_xaxes(type="log", range=[np.log10(bottom), np.log10(top)], tickvals=ticks,
+                     ticktext=[f"{v:g}×" for v in ticks])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return fig
+
+
+def histogram_figure(edges: np.ndarray, fractions: np.ndarray, label: str, colour_index: int,
+                     mean: float) -> go.Figure:
+    """Bars of the fraction of outputs per bin, with a dotted line at the mean."""
+    centres = (edges[:-1] + edges[1:]) / 2.0
+    fig = go.Figure(go.Bar(x=centres, y=fractions, width=np.diff(edges), name=label,
+                           marker=dict(color=colour(colour_index)),
+                           hovertemplate="f(z) ≈ %{x:.3g}: %{y:.2%}<extra></extra>"))
+    fig.add_vline(x=mean, line=dict(color=GREY, dash="dot", width=2),
+                  annotation_text=f"mean {mean:.3f}", annotation_position="top right")
+    fig.update_layout(showlegend=False, hovermode="closest", bargap=0.0)
+    return fig

@@ -1,0 +1,92 @@
+"""Figures for the curves explorer: overlaid curves (optionally |y| on a log axis) with marked points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.theme import GREY, OKABE_ITO, colour
+
+_DASHES = ("solid", "dash", "dot", "dashdot")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One line: its legend label, y values on the shared x grid, and its palette index."""
+
+    label: str
+    y: np.ndarray
+    colour_index: int
+    dash: str | None = None  # None: chosen from the palette index (solid for the first 8)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A marked point (a minimum, a probe reading)."""
+
+    label: str
+    x: float
+    y: float
+    colour_index: int
+    symbol: str = "circle"
+
+
+def line_style(colour_index: int, dash: str | None = None) -> dict:
+    """Palette colour for the index; the dash changes each time the palette wraps round."""
+    if dash is None:
+        dash = _DASHES[(colour_index // len(OKABE_ITO)) % len(_DASHES)]
+    return dict(color=colour(colour_index), dash=dash, width=2.5)
+
+
+def log_magnitude(y: np.ndarray) -> np.ndarray:
+    """|y| with exact zeros as NaN (a log axis cannot draw 0; the gap shows where y = 0)."""
+    size = np.abs(np.asarray(y, dtype=float))
+    size[size == 0] = np.nan
+    return size
+
+
+def overlay_figure(x: np.ndarray, curves: Sequence[Curve], *, points: Sequence[Point] = (),
+                   vline: float | None = None, log_floor: float | None = None) -> go.Figure:
+    """Curves over x; with ``log_floor`` each is drawn as |y| on a log axis running from log_floor
+    up to the largest value. Points inside the x-range are marked on top; ``vline`` is a dotted
+    vertical line (the probe)."""
+    log_y = log_floor is not None
+    fig = go.Figure()
+    for c in curves:
+        y = log_magnitude(c.y) if log_y else c.y
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines", name=c.label, line=line_style(c.colour_index, c.dash),
+            hovertemplate=f"{c.label}: %{{y:.6g}}<extra></extra>",
+        ))
+    for p in points:
+        y = abs(p.y) if log_y else p.y
+        if not x[0] <= p.x <= x[-1] or (log_y and y == 0):
+            continue  # off the chart: it would only stretch the y-axis
+        fig.add_trace(go.Scatter(
+            x=[p.x], y=[y], mode="markers", name=p.label, showlegend=False,
+            marker=dict(color=colour(p.colour_index), size=11, symbol=p.symbol,
+                        line=dict(color=GREY, width=1)),
+            hovertemplate=f"{p.label}<br>x = %{{x:.6g}}, y = %{{y:.6g}}<extra></extra>",
+        ))
+    if vline is not None and x[0] <= vline <= x[-1]:
+        fig.add_vline(x=vline, line=dict(color=GREY, dash="dot", width=1.5))
+    if log_y:
+        tops = [log_floor] + [float(np.max(v[np.isfinite(v)])) for c in curves
+                              if np.isfinite(v := log_magnitude(c.y)).any()]
+        top = max(tops)
+        fig.update_yaxes(type="log", range=[np.log10(log_floor), np.log10(top) + 0.5])
+    fig.update_yaxes(exponentformat="power")  # 5·10⁻⁴, not 500µ
+    fig.update_xaxes(range=[float(x[0]), float(x[-1])])
+    return fig
+
+
+def curves_table(x: np.ndarray, curves: Sequence[Curve], suffix: str = "") -> pd.DataFrame:
+    """The data behind a chart: x and one column per curve (label + suffix), full precision."""
+    columns = {"x": x}
+    for c in curves:
+        columns[f"{c.label}{suffix}"] = c.y
+    return pd.DataFrame(columns)
