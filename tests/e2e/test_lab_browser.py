@@ -1,0 +1,37 @@
+"""The lab trains live in the browser: Start advances the step counter frame by frame, Pause stops it."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _step(app) -> int:
+    text = app.page.locator('[data-testid="stMetric"]').filter(has_text="Step").first.inner_text()
+    return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_start_trains_live_and_pause_stops(app):
+    app.goto("dead_neurons_lab?lab_max_steps=20000")
+    assert _step(app) == 0
+    app.page.get_by_role("button", name="Start").click()
+    app.page.wait_for_timeout(2500)
+    first = _step(app)
+    app.page.wait_for_timeout(1500)
+    second = _step(app)
+    assert 0 < first < second, (first, second)  # frames keep arriving
+    app.page.get_by_role("button", name="Pause").click()
+    app.wait_idle()
+    paused = _step(app)
+    app.page.wait_for_timeout(1500)
+    assert _step(app) == paused
+    app.assert_healthy()
+
+
+def test_shared_lab_link_shows_its_settings(app):
+    app.goto("dead_neurons_lab?lab_bias=-3.0&lab_width=8")
+    sliders = app.page.locator('[data-testid="stSlider"]')
+    assert "-3.00" in sliders.filter(has_text="Initial bias").inner_text()
+    assert "8" in sliders.filter(has_text="Neurons per layer").inner_text()
+    app.assert_healthy()
