@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import presenter, state
+from ui import catalog, presenter, state
 
 st.set_page_config(page_title="Activation Lab", page_icon=":material/ssid_chart:", layout="wide")
 state.start_run()
@@ -20,12 +20,13 @@ PAGES = {
     ],
     "Experiment": [
         st.Page("app_pages/dead_neurons_lab.py", title="Dead-neuron lab", icon=":material/science:"),
+        st.Page("app_pages/your_activation.py", title="Design your own", icon=":material/function:"),
     ],
 }
 page = st.navigation(PAGES)
 
 with st.sidebar:
-    state.bind_url(presenter.PARAMS)
+    state.bind_url(presenter.PARAMS + (catalog.FORMULA,))
     st.toggle("Presenter mode", key=presenter.PRESENT.key,
               help="Larger text and plots for a projector. It is part of the link you share.")
     st.multiselect("Hide while presenting", options=list(presenter.HIDEABLE),

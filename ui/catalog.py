@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from activations_core import ACTIVATIONS, Activation
+from ui.state import UrlParam
+
+# The student's formula travels in every page's URL (app.py binds it), so a shared link to the
+# curves page or the lab brings the formula along.
+FORMULA = UrlParam("fx", "", "text", max_len=200)
+
+
+@st.cache_data(max_entries=64)
+def parsed_formula(text: str):
+    """The validated formula (raises FormulaError with a message for students)."""
+    from activations_core.formula import parse_formula  # loads SymPy: only when a formula is used
+
+    return parse_formula(text)
+
+
+def custom_activation() -> Activation | None:
+    """The student's formula as an Activation, or None when there is none (or it is invalid)."""
+    text = st.session_state.get(FORMULA.key, "")
+    if not text:
+        return None
+    try:
+        return parsed_formula(text).to_activation(display_name=f"Your formula: {text}")
+    except ValueError:
+        return None
 
 
 def activation_choices() -> dict[str, Activation]:
-    """Built-in activations by name (the custom formula joins them once issue 7 lands)."""
-    return dict(ACTIVATIONS)
+    """Built-in activations by name, and "custom" once the student has defined a formula."""
+    choices = dict(ACTIVATIONS)
+    custom = custom_activation()
+    if custom is not None:
+        choices["custom"] = custom
+    return choices

@@ -1,0 +1,62 @@
+"""Design your own: a typed formula is checked, differentiated, plotted and offered on other pages."""
+
+import numpy as np
+import pytest
+
+from activations_core import ACTIVATIONS
+from activations_core.formula import parse_formula
+from tests.app.conftest import figures, open_page
+
+MISH = "x * tanh(log(1 + exp(x)))"
+
+
+def _use(at, text):
+    at.text_input(key="fx_text").set_value(text).run()
+    next(b for b in at.button if b.label == "Use this formula").click().run()
+    assert not at.exception
+    return at
+
+
+def test_mish_typed_matches_the_builtin_and_its_finite_difference():
+    at = _use(open_page("your_activation"), MISH)
+    assert at.query_params["fx"] == MISH
+    assert len(figures(at)[0]["data"]) == 2 and not at.error  # f and f' plotted
+    assert "tanh" in at.get("latex")[0].proto.body
+    grid = np.linspace(-6, 6, 1001)
+    f = parse_formula(MISH)
+    assert np.allclose(f.fn(grid), ACTIVATIONS["mish"](grid), rtol=1e-13, atol=1e-15)
+    h = 1e-6
+    assert np.allclose(f.dfn(grid), (f.fn(grid + h) - f.fn(grid - h)) / (2 * h), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("attack", ["__import__('os').system('echo hi')", "().__class__", "lambda: 1",
+                                    "9**9**9**9", "exp(" * 30 + "x" + ")" * 30, "open('f')"])
+def test_attacks_show_a_message_and_keep_the_last_good_formula(attack):
+    at = _use(open_page("your_activation"), MISH)
+    at.text_input(key="fx_text").set_value(attack).run()
+    next(b for b in at.button if b.label == "Use this formula").click().run()
+    assert not at.exception
+    assert at.error and "not used" in at.error[0].value
+    assert at.query_params["fx"] == MISH  # the last good formula stays in use
+
+
+def test_a_formula_from_the_link_joins_the_lab_and_trains():
+    at = open_page("dead_neurons_lab", {"fx": "max(0, x) + a * min(0, x)", "lab_act": "custom"})
+    assert at.selectbox(key="lab_act").value == "custom"
+    next(b for b in at.button if b.label.startswith("Step")).click().run()
+    assert not at.exception
+    assert next(m.value for m in at.metric if m.label == "Step") == "10"
+
+
+@pytest.mark.parametrize("junk", ["abc(", "x.real", "💥", "1e309", "x" * 5000])
+def test_junk_formula_in_a_link_never_raises(junk):
+    at = open_page("your_activation", {"fx": junk})
+    assert not at.exception
+    assert at.error or at.info
+
+
+def test_questions_reveal_computed_answers():
+    at = _use(open_page("your_activation"), MISH)
+    at.radio(key="fx_q2_choice").set_value("20: it grows without bound").run()
+    at.button(key="fx_q2_reveal").click().run()
+    assert at.success and "20" in at.markdown[-1].value + at.success[0].value
