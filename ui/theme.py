@@ -34,9 +34,10 @@ def style(fig: go.Figure, *, x_title: str = "", y_title: str = "", height: int =
         height=int(height * 1.35) if presenting else height,
         margin=dict(l=10, r=10, t=40, b=10),
         font=dict(size=font_size),
-        hovermode="x unified",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
+    if fig.layout.hovermode is None:  # a figure that chose its own hover mode keeps it
+        fig.update_layout(hovermode="x unified")
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
