@@ -31,3 +31,11 @@ def figures(at: AppTest) -> list[dict]:
 @pytest.fixture
 def page_opener():
     return open_page
+
+
+def answer(at: AppTest, key: str, option: str) -> str:
+    """Commit ``option`` to question ``key``, reveal it, and return the verdict's text."""
+    at.radio(key=f"{key}_choice").set_value(option).run()
+    at.button(key=f"{key}_reveal").click().run()
+    assert not at.exception
+    return "\n".join(e.value for e in list(at.success) + list(at.error))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import figures, open_page
+from tests.app.conftest import answer, figures, open_page
 from tests.core.conftest import REFERENCES, SELU_ALPHA, SELU_LAMBDA
 from ui.figures_basics import cost_figure, histogram_figure
 
@@ -138,24 +138,17 @@ def test_junk_in_every_parameter_falls_back_with_a_notice(junk):
     assert at.selectbox(key="ch_task").value == "hidden"
 
 
-def _answer(at, key: str, option: str) -> str:
-    at.radio(key=f"{key}_choice").set_value(option).run()
-    at.button(key=f"{key}_reveal").click().run()
-    assert not at.exception
-    return "\n".join(e.value for e in list(at.success) + list(at.error))
-
-
 def test_questions_reveal_the_computed_answers():
     at = open_page(PAGE)
     means = {n: _normal_mean(REFERENCES[n][0]) for n in ("relu", "softplus", "gelu", "elu")}
     largest = max(means, key=means.get)  # softplus, about 0.806
-    assert "Right" in _answer(at, "ch_q_mean", ACTIVATIONS[largest].display_name)
-    assert "Right" in _answer(at, "ch_q_zeros", "about 50%")
+    assert "Right" in answer(at, "ch_q_mean", ACTIVATIONS[largest].display_name)
+    assert "Right" in answer(at, "ch_q_zeros", "about 50%")
     slopes = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "selu": float(SELU_LAMBDA * SELU_ALPHA)}
     steepest = max(slopes, key=slopes.get)
-    assert "Right" in _answer(at, "ch_q_slope", ACTIVATIONS[steepest].display_name)
+    assert "Right" in answer(at, "ch_q_slope", ACTIVATIONS[steepest].display_name)
     # the slowest: whatever this machine measured, the marked answer is the largest time shown
-    feedback = _answer(at, "ch_q_speed", "ReLU")
+    feedback = answer(at, "ch_q_speed", "ReLU")
     reveal = next(m.value for m in at.markdown if m.value.startswith("Measured time relative to ReLU"))
     times = dict((name, float(t)) for name, t in re.findall(r"([\w /]+?) ([\d.]+)×", reveal.split(": ", 1)[1]))
     assert f"**{max(times, key=times.get).strip()}**" in feedback

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import figures, open_page
+from tests.app.conftest import answer, figures, open_page
 
 mp.mp.dps = 40
 PAGE = "curves"
@@ -152,25 +152,19 @@ def test_tails_button_shows_sigmoid_slope_at_30_on_a_log_axis():
     assert f"σ'(30) = **{float(_sigmoid_slope(30)):.3e}**" in _text(at)  # 9.358e-14, not 0
 
 
-def _answer(at, key, option):
-    at.radio(key=f"{key}_choice").set_value(option).run()
-    at.button(key=f"{key}_reveal").click().run()
-    assert not at.exception
-
-
 def test_questions_reveal_answers_checked_independently():
     at = open_page(PAGE)
     # sigma'(30) = 9.36e-14 > 0 in float64 (the smallest normal double is 2.2e-308)
     assert float(_sigmoid_slope(30)) > 0
-    _answer(at, "cv_q_tail", "No, a tiny positive number")
+    answer(at, "cv_q_tail", "No, a tiny positive number")
     # minima: ReLU 0; GELU -0.170; Swish (beta = 1) x sigma(x) at the root of 1 + x sigma(-x): -0.278
     u = mp.findroot(lambda t: 1 + t / (1 + mp.exp(t)), -1.3)
     assert u / (1 + mp.exp(-u)) < -0.27
-    _answer(at, "cv_q_lowest_relu_gelu_swish", "Swish / SiLU")
+    answer(at, "cv_q_lowest_relu_gelu_swish", "Swish / SiLU")
     # Swish at large beta: |x| sigma(-beta |x|) <= 0.2785 / beta -> 0, i.e. ReLU
-    _answer(at, "cv_q_swish", "ReLU")
+    answer(at, "cv_q_swish", "ReLU")
     # the GELU tanh gap is ~4.7e-4 (see test_default_view_renders_with_its_computed_facts)
-    _answer(at, "cv_q_gelu", "between 10⁻⁶ and 10⁻³")
+    answer(at, "cv_q_gelu", "between 10⁻⁶ and 10⁻³")
     assert len(at.success) == 4 and not at.error, [e.value for e in at.error]
 
 

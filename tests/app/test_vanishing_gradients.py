@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import figures, open_page
+from tests.app.conftest import answer, figures, open_page
 from ui.figures_depth import sci
 
 PAGE = "vanishing_gradients"
@@ -176,26 +176,20 @@ def test_junk_in_every_parameter_falls_back_with_a_notice(shift):
     assert len(figures(at)) == 4
 
 
-def _answer(at, key, option):
-    at.radio(key=f"{key}_choice").set_value(option).run()
-    at.button(key=f"{key}_reveal").click().run()
-    assert not at.exception
-
-
 def test_questions_reveal_answers_checked_independently():
     at = open_page(PAGE)
     # 1/4^10 = 1/1048576: its nearest power of ten among 1e-2, 1e-6, 1e-12 is 1e-6
     assert abs(math.log10(4.0**-10) + 6) < 1
-    _answer(at, "vg_q_bound", "about 10⁻⁶")
+    answer(at, "vg_q_bound", "about 10⁻⁶")
     assert "9.5367e-07" in _text(at)
     # mean-field: per ReLU layer the gradient's power scales by width * std^2 / 2, i.e. 1 for He,
     # 1/2 for Xavier (std^2 = 1/width), width/2 = 32 for N(0, 1): only He stays near 1
-    _answer(at, "vg_q_init", "He")
+    answer(at, "vg_q_init", "He")
     # pre-activations are symmetric around 0 under symmetric weights: half are negative
-    _answer(at, "vg_q_zeros", "about 50%")
+    answer(at, "vg_q_zeros", "about 50%")
     # Xavier: tanh'(0) = 1 keeps the scale; ReLU halves the power per layer (2^-10 over 20
     # layers); sigmoid is capped by 0.25^20 = 9.1e-13
-    _answer(at, "vg_q_xavier", "Tanh")
+    answer(at, "vg_q_xavier", "Tanh")
     assert len(at.success) == 4 and not at.error, [e.value for e in at.error]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
-from tests.app.conftest import figures, open_page
+from tests.app.conftest import answer, figures, open_page
 from tests.core.test_nonlinearity import exact_kinks
 from ui.figures_basics import by_depth_figure, matrix_latex, network_curves_figure
 
@@ -187,27 +187,20 @@ def test_junk_in_every_parameter_falls_back_with_a_notice(junk):
     assert at.selectbox(key="nl_act").value in ACTIVATIONS
 
 
-def _answer(at, key: str, option: str) -> str:
-    at.radio(key=f"{key}_choice").set_value(option).run()
-    at.button(key=f"{key}_reveal").click().run()
-    assert not at.exception
-    return "\n".join(e.value for e in list(at.success) + list(at.error))
-
-
 def test_questions_reveal_the_computed_answers():
     at = open_page(PAGE, {"nl_layers": "5", "nl_seed": "17"})
-    assert "Right" in _answer(at, "nl_q_line", "a straight line")
+    assert "Right" in answer(at, "nl_q_line", "a straight line")
     # one-by-one vs product: rounding only, never exactly zero for 5 random layers
-    assert "Right" in _answer(at, "nl_q_error", "tiny, below 1e-12 (rounding only)")
+    assert "Right" in answer(at, "nl_q_error", "tiny, below 1e-12 (rounding only)")
     shallow, deep = (exact_kinks(nl.scalar_network(d, 8, 17), RELU) for d in (1, 6))
     right = "1 hidden layer" if shallow > deep else "6 hidden layers" if deep > shallow else "the same number"
-    assert "Right" in _answer(at, "nl_q_depth", right)
+    assert "Right" in answer(at, "nl_q_depth", right)
     kinks = exact_kinks(nl.scalar_network(5, 8, 17), RELU)
     right = "fewer than 40" if kinks < 40 else "exactly 40" if kinks == 40 else "more than 40"
-    assert "Right" in _answer(at, "nl_q_neurons", right)
+    assert "Right" in answer(at, "nl_q_neurons", right)
     assert any(f"Counted: **{kinks}**" in m.value for m in at.markdown)
 
 
 def test_a_single_layer_has_exactly_zero_collapse_error():
     at = open_page(PAGE, {"nl_layers": "1"})
-    assert "Right" in _answer(at, "nl_q_error", "exactly 0")
+    assert "Right" in answer(at, "nl_q_error", "exactly 0")
