@@ -60,3 +60,13 @@ def test_questions_reveal_computed_answers():
     at.radio(key="fx_q2_choice").set_value("20: it grows without bound").run()
     at.button(key="fx_q2_reveal").click().run()
     assert at.success and "20" in at.markdown[-1].value + at.success[0].value
+
+
+@pytest.mark.parametrize("page, query", [
+    ("vanishing_gradients", {"vg_act": "custom"}),
+    ("curves", {"cv_funcs": "custom,relu"}),
+])
+def test_a_formula_from_the_link_is_offered_on_other_pages(page, query):
+    at = open_page(page, {"fx": MISH, **query})
+    assert not at.info, "custom is a valid choice once the formula is in the link"
+    assert at.get("plotly_chart")
