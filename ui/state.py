@@ -71,7 +71,7 @@ class UrlParam:
                     raise ValueError("expected a whole number")
                 value = int(value)
             if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
-                raise ValueError(f"outside {_fmt(self.lo)} to {_fmt(self.hi)}")
+                raise ValueError(f"outside {_fmt(self.lo, -math.inf)} to {_fmt(self.hi, math.inf)}")
             return value
         raise AssertionError(f"unknown parameter kind {self.kind!r}")
 
@@ -90,8 +90,9 @@ def _short(text: str) -> str:
     return text if len(text) <= 20 else text[:20] + "..."
 
 
-def _fmt(v: float | None) -> str:
-    return "-inf" if v is None else f"{v:g}"
+def _fmt(bound: float | None, unbounded: float) -> str:
+    """A bound for a message; a missing one is the infinity on its side."""
+    return f"{unbounded if bound is None else bound:g}"
 
 
 def bind_url(params: Sequence[UrlParam]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,11 +25,6 @@ def open_page(page: str, query: dict[str, str] | None = None, timeout: float = 6
 def figures(at: AppTest) -> list[dict]:
     """The plotly figures on the page, as JSON dicts."""
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-@pytest.fixture
-def page_opener():
-    return open_page
 
 
 def answer(at: AppTest, key: str, option: str) -> str:
