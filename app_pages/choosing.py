@@ -16,6 +16,7 @@ from ui.figures_basics import cost_figure, histogram_figure
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
+from ui.theme import activation_colour
 
 CHOICES = {name: act for name, act in activation_choices().items() if act.properties is not None}
 TIMED = tuple(ACTIVATIONS)  # timed together, once per 10 minutes for everyone
@@ -143,7 +144,7 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
                          "time per 1e6 evaluations (ms)": [seconds[n] * 1e3 for n in timed],
                          "time relative to ReLU": [ratios[n] for n in timed]})
     show_chart(cost_figure(data["activation"], data["time relative to ReLU"],
-                           [list(ACTIVATIONS).index(n) for n in timed], bands), data,
+                           [activation_colour(n) for n in timed], bands), data,
                name="cost", x_title="time per evaluation relative to ReLU (log scale)",
                height=80 + 32 * len(timed),
                alt="Measured computation time of each activation relative to ReLU, over shaded "
@@ -163,8 +164,8 @@ def histogram_section(name: str, facts: dict[str, ms.Measured]) -> None:
     st.markdown(f"Mean **{normal.mean:.3f}**, standard deviation **{normal.std:.3f}**, exactly zero: "
                 f"**{normal.zero_fraction:.1%}** of {normal.n:,} samples.")
     data = pd.DataFrame({"bin from": edges[:-1], "bin to": edges[1:], "fraction of outputs": fractions})
-    show_chart(histogram_figure(edges, fractions, act.display_name, list(ACTIVATIONS).index(name)
-                                if name in ACTIVATIONS else 0, normal.mean), data,
+    show_chart(histogram_figure(edges, fractions, act.display_name, activation_colour(name),
+                                normal.mean), data,
                name="output_histogram", x_title=f"{act.display_name}(z)",
                y_title="fraction of outputs", height=340,
                alt=f"Histogram of {act.display_name} outputs for standard-normal inputs; mean "

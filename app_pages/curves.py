@@ -16,6 +16,7 @@ from ui.figures_curves import Curve, Point, curves_table, overlay_figure
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
+from ui.theme import activation_colour, activation_style, colour
 
 X_LIMIT = 50.0  # the x-range controls allow [-X_LIMIT, X_LIMIT]
 X0_LIMIT = 100.0
@@ -25,7 +26,6 @@ LOG_FLOOR = 1e-30  # lower end of the log |f'| axis (GELU' underflows through ~1
 SWISH_BETAS = (1.0, 10.0)  # compared in the "swish approaches" question
 _LAST_RANGE = "_cv_last_good_range"
 GREEK = {"alpha": "α", "beta": "β"}
-DIFFERENCE_COLOUR = 3  # vermillion: legible on light and dark backgrounds
 
 CHOICES = activation_choices()  # computed per run: a custom formula may join the list
 SIGMOID, RELU, SWISH = ACTIVATIONS["sigmoid"], ACTIVATIONS["relu"], ACTIVATIONS["swish"]
@@ -46,11 +46,6 @@ ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", 
                    for name, act in CHOICES.items() for p in act.params)
 PARAMS = (FUNCS, XMIN, XMAX, X0, LOG) + ACT_PARAMS
 SWISH_BETA_KEY = param_key("swish", "beta")
-
-
-def colour_index(name: str) -> int:
-    """A stable palette index per activation (its place in the list of choices)."""
-    return list(CHOICES).index(name)
 
 
 def params_of(name: str) -> dict[str, float]:
@@ -147,7 +142,7 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
     """f and f' of the selected activations, their minima, and the probe line."""
     curves, slopes, points, slope_points, rows = [], [], [], [], []
     for name in names:
-        act, params, i = CHOICES[name], params_of(name), colour_index(name)
+        act, params = CHOICES[name], params_of(name)
         label = act.display_name + params_text(name)
         try:
             y, dy = act(x, **params), act.derivative(x, **params)
@@ -156,13 +151,14 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
             st.warning(f"{label} could not be evaluated, so it is left out: {err}",
                        icon=":material/warning:")
             continue
-        curves.append(Curve(label, y, i))
-        slopes.append(Curve(label, dy, i))
-        points.append(Point(f"{label} at x₀", x0, fx0, i, "diamond"))
-        slope_points.append(Point(f"{label} at x₀", x0, dfx0, i, "diamond"))
+        style = activation_style(name)
+        curves.append(Curve(label, y, **style))
+        slopes.append(Curve(label, dy, **style))
+        points.append(Point(f"{label} at x₀", x0, fx0, style["color"], "diamond"))
+        slope_points.append(Point(f"{label} at x₀", x0, dfx0, style["color"], "diamond"))
         low = lowest_point(name)
         if low is not None and math.isfinite(low[0]) and x[0] <= low[0] <= x[-1]:
-            points.append(Point(f"{label}: minimum", low[0], low[1], i, "star"))
+            points.append(Point(f"{label}: minimum", low[0], low[1], style["color"], "star"))
         rows.append({"function": label, "f(x0)": f"{fx0:.6g}", "f'(x0)": f"{dfx0:.6g}",
                      "f(x0) exact": repr(fx0), "f'(x0) exact": repr(dfx0),
                      "lowest value": lowest_text(name, low)})
@@ -240,15 +236,15 @@ def gelu_section(x: np.ndarray) -> None:
         f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): invisible on the "
         "left chart, plotted on the right.")
     left, right = st.columns(2)
-    curves = [Curve(gelu.display_name, gelu(x), colour_index("gelu")),
-              Curve(approx.display_name, approx(x), colour_index("gelu_tanh"), "dash")]
+    curves = [Curve(gelu.display_name, gelu(x), **activation_style("gelu")),
+              Curve(approx.display_name, approx(x), **activation_style("gelu_tanh"))]
     with left:
         show_chart(overlay_figure(x, curves), curves_table(x, curves), name="gelu_curves",
                    x_title="x", y_title="f(x)", height=360,
                    alt="GELU and its tanh approximation: the two curves overlap.")
-    difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), DIFFERENCE_COLOUR)]
+    difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), activation_colour("gelu_tanh"))]
     with right:
-        peak = Point("largest gap", where, float(approx(where) - gelu(where)), 0)
+        peak = Point("largest gap", where, float(approx(where) - gelu(where)), colour(0))
         show_chart(overlay_figure(x, difference, points=[peak]),
                    curves_table(x, difference), name="gelu_difference", x_title="x",
                    y_title="difference", height=360,
@@ -270,11 +266,11 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
         r"(a straight line); $\beta = 1$ is SiLU; a large $\beta$ makes the gate a step, so $f$ "
         f"approaches ReLU. With β = {beta:g}, the largest gap to ReLU on this range is **{gap:.4g}** "
         f"(at x = {where:.4g}).")
-    i = colour_index("swish")
-    curves = [Curve(f"Swish β = {beta:g}", SWISH(x, beta=beta), i),
-              Curve("SiLU (β = 1)", SWISH(x, beta=1.0), i, "dot"),
-              Curve("x/2 (β = 0)", SWISH(x, beta=0.0), colour_index("sigmoid"), "dash"),
-              Curve("ReLU", RELU(x), colour_index("relu"), "dashdot")]
+    swish = activation_colour("swish")  # the Swish family in one colour, told apart by dash
+    curves = [Curve(f"Swish β = {beta:g}", SWISH(x, beta=beta), **activation_style("swish")),
+              Curve("SiLU (β = 1)", SWISH(x, beta=1.0), swish, "dot"),
+              Curve("x/2 (β = 0)", SWISH(x, beta=0.0), swish, "dashdot"),
+              Curve("ReLU", RELU(x), **activation_style("relu"))]
     show_chart(overlay_figure(x, curves), curves_table(x, curves), name="swish_beta", x_title="x",
                y_title="f(x)", height=380,
                alt=f"Swish with beta {beta:g} between the line x/2 and ReLU; gap to ReLU {gap:.3g}.")

@@ -9,14 +9,14 @@ import streamlit as st
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
 from activations_core.network import (PRESETS, NetConfig, dead_criterion, decision_grid, init_network,
-                                      neuron_activity, to_json_dict, train_steps)
+                                      neuron_activity, predict_proba, to_json_dict, train_steps)
 from ui.catalog import activation_choices
-from ui.figures_lab import boundary_figure, curves_figure, neuron_grid_figure
+from ui.figures_lab import boundary_figure, neuron_grid_html, training_figure
 from ui.presenter import controls, presenting, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
 
-FRAME_SECONDS = 0.2      # 5 frames per second while training
+FRAME_SECONDS = 0.15     # up to 6.7 frames per second while training (5 is the target)
 FRAME_BUDGET = 0.06      # seconds of training per frame, shared by the runs shown
 STEPS_PER_FRAME = 200    # and never more steps than this per frame
 STEP_BUTTON_STEPS = 10
@@ -167,20 +167,20 @@ def draw(name: str, state) -> None:
     m3.metric(f"Hidden neurons {word}", f"{h.dead_overall[-1]:.0%}")
     if state.diverged:
         st.warning("The loss stopped being finite: the learning rate is too high for this network.")
-    p = presenting()
+    p, dark = presenting(), st.context.theme.type == "dark"
     xs, ys, P = decision_grid(state, 60, data.bounds)
-    st.plotly_chart(boundary_figure(xs, ys, P, data.X_train, data.y_train, presenting=p),
-                    key=f"lab_boundary_{name}", alt=f"Decision boundary of the {act.display_name} network")
-    st.plotly_chart(curves_figure(h.step, {"train loss": h.train_loss, "test loss": h.test_loss},
-                                  y_title="cross-entropy", presenting=p),
-                    key=f"lab_loss_{name}", alt="Training and test loss against step")
-    series = {f"layer {i + 1}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}
-    st.plotly_chart(curves_figure(h.step, series, y_title=f"fraction {word}", y_range=[-0.02, 1.02], presenting=p),
-                    key=f"lab_dead_{name}", alt=f"Fraction of {word} neurons per layer against step")
+    boundary = boundary_figure(xs, ys, P, data.X_train, data.y_train, predict_proba(state, data.X_train),
+                               dark=dark, presenting=p)
+    st.plotly_chart(boundary, theme=None, key=f"lab_boundary_{name}",
+                    alt=f"Decision boundary of the {act.display_name} network")
+    fractions = {f"layer {i + 1} {word}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}
+    training = training_figure(h.step, {"train loss": h.train_loss, "test loss": h.test_loss}, fractions,
+                               fraction_title=f"fraction {word}", dark=dark, presenting=p)
+    st.plotly_chart(training, theme=None, key=f"lab_training_{name}",
+                    alt=f"Training and test loss, and the fraction of {word} neurons per layer, against step")
     activity = neuron_activity(state, data.X_train)
-    st.plotly_chart(neuron_grid_figure([a.mean_abs for a in activity], [a.inactive for a in activity],
-                                       inactive_word=word, presenting=p),
-                    key=f"lab_grid_{name}", alt=f"Each hidden neuron, {word} ones greyed")
+    st.html(neuron_grid_html([a.mean_abs for a in activity], [a.inactive for a in activity],
+                             inactive_word=word, presenting=p))
 
 
 @st.fragment(run_every=FRAME_SECONDS if running else None)
@@ -199,19 +199,42 @@ def live() -> None:
 
 live()
 
-if not running:
-    with st.expander("Export this run: history as CSV, weights as JSON"):
+def run_tables(state) -> dict[str, pd.DataFrame]:
+    """The data behind one run's charts: history per recorded step, each hidden neuron, the probability map."""
+    h = state.history
+    word = "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
+    history = pd.DataFrame({"step": h.step, "train_loss": h.train_loss, "test_loss": h.test_loss,
+                            "train_acc": h.train_acc, "test_acc": h.test_acc, f"{word}_overall": h.dead_overall,
+                            **{f"layer_{i + 1}_{word}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}})
+    activity = neuron_activity(state, data.X_train)
+    neurons = pd.DataFrame([{"layer": layer, "neuron": j, "mean_abs_activation": float(m), word: bool(off)}
+                            for layer, a in enumerate(activity, start=1)
+                            for j, (m, off) in enumerate(zip(a.mean_abs, a.inactive), start=1)])
+    xs, ys, P = decision_grid(state, 60, data.bounds)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = pd.DataFrame({"x1": gx.ravel(), "x2": gy.ravel(), "p_class_1": P.ravel()})
+    return {"history": history, "neurons": neurons, "probability_map": grid}
+
+
+if not running:  # tables and downloads only between frames: they would slow every frame down
+    with st.expander("Data behind the charts, and export (history CSV, weights JSON)"):
         for name, state in ss.lab_runs.items():
-            h = state.history
-            table = pd.DataFrame({"step": h.step, "train_loss": h.train_loss, "test_loss": h.test_loss,
-                                  "train_acc": h.train_acc, "test_acc": h.test_acc, "dead_overall": h.dead_overall})
-            e1, e2 = st.columns(2)
-            e1.download_button(f"{choices[name].display_name}: history CSV", table.to_csv(index=False).encode(),
-                               file_name=f"lab_{name}_history.csv", mime="text/csv", on_click="ignore",
-                               key=f"lab_csv_{name}")
-            e2.download_button(f"{choices[name].display_name}: weights JSON",
-                               json.dumps(to_json_dict(state)).encode(), file_name=f"lab_{name}_network.json",
-                               mime="application/json", on_click="ignore", key=f"lab_json_{name}")
+            title = choices[name].display_name
+            tables = run_tables(state)
+            if shown("tables"):
+                st.markdown(f"**{title}**: training history (every recorded step) and hidden neurons now")
+                t1, t2 = st.columns([3, 2])
+                t1.dataframe(tables["history"], hide_index=True, height=240, key=f"lab_history_table_{name}")
+                t2.dataframe(tables["neurons"], hide_index=True, height=240, key=f"lab_neuron_table_{name}")
+            e1, e2, e3, e4 = st.columns(4)
+            for column, (part, label) in zip((e1, e2, e3), (("history", "history CSV"), ("neurons", "neurons CSV"),
+                                                             ("probability_map", "probability map CSV"))):
+                column.download_button(f"{title}: {label}", tables[part].to_csv(index=False).encode(),
+                                       file_name=f"lab_{name}_{part}.csv", mime="text/csv", on_click="ignore",
+                                       key=f"lab_csv_{part}_{name}")
+            e4.download_button(f"{title}: weights JSON", json.dumps(to_json_dict(state)).encode(),
+                               file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",
+                               key=f"lab_json_{name}")
 
 
 @st.cache_data(max_entries=8)

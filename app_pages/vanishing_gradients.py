@@ -21,6 +21,7 @@ from ui.figures_depth import (
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
+from ui.theme import GREY, activation_colour
 
 CHOICES = activation_choices()
 SIGMOID, TANH, RELU = ACTIVATIONS["sigmoid"], ACTIVATIONS["tanh"], ACTIVATIONS["relu"]
@@ -59,12 +60,6 @@ PARAMS = (ACT, INIT, SCALE, DEPTH, WIDTH, SEED, COMPARE, HIST) + ACT_PARAMS
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def colour_index(name: str) -> int:
-    """A stable palette index per activation: its place in the registry."""
-    names = list(ACTIVATIONS)
-    return names.index(name) if name in names else len(names) + list(CHOICES).index(name)
 
 
 def params_of(name: str) -> dict[str, float]:
@@ -133,15 +128,16 @@ def theory_section(name: str, params: dict[str, float]) -> None:
         f"at z = 0), and ReLU's is exactly {relu_values}: {relu.max_slope:g} for an active unit, which "
         f"passes the gradient on unchanged, {relu.min_slope:g} for an inactive one, which blocks it.")
     n = dp.layer_counts()
-    lines = [Line(f"Sigmoid: {sig.max_slope:g}ⁿ", dp.sigmoid_bound(n), colour_index("sigmoid")),
+    # tanh's and ReLU's lines coincide (both 1ⁿ): their dashes let both show through
+    lines = [Line(f"Sigmoid: {sig.max_slope:g}ⁿ", dp.sigmoid_bound(n), activation_colour("sigmoid")),
              Line(f"Tanh: at most {tanh.max_slope:g}ⁿ", dp.gradient_bound(n, tanh.max_slope),
-                  colour_index("tanh"), "dash"),
+                  activation_colour("tanh"), "dash"),
              Line(f"ReLU: {relu.max_slope:g}ⁿ on an all-active path (0 if a unit is off)",
-                  dp.gradient_bound(n, relu.max_slope), colour_index("relu"), "dot")]
+                  dp.gradient_bound(n, relu.max_slope), activation_colour("relu"), "dot")]
     if name not in ("sigmoid", "tanh", "relu"):
         s = dp.max_slope(CHOICES[name], **params)
         lines.append(Line(f"{CHOICES[name].display_name}: at most {s:.4g}ⁿ",
-                          dp.gradient_bound(n, s), colour_index(name), "dashdot"))
+                          dp.gradient_bound(n, s), activation_colour(name), "dashdot"))
     marks = [Mark(f"n = {k}: {sci(float(dp.sigmoid_bound(k)))}", k, float(dp.sigmoid_bound(k)))
              for k in REFERENCE_N if k <= n[-1]]
     left, right = st.columns([3, 1])
@@ -255,14 +251,15 @@ def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
 
 def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
     """Relative gradient per layer, on a log axis, with the 0.25^n bound overlaid."""
-    lines = [Line(label, run.grad_ratio, colour_index(s["name"]))]
-    lines += [Line(lab, r.grad_ratio, colour_index(name), "dash") for lab, (name, r) in compare.items()]
+    lines = [Line(label, run.grad_ratio, activation_colour(s["name"]))]
+    lines += [Line(lab, r.grad_ratio, activation_colour(name), "dash")
+              for lab, (name, r) in compare.items()]
     lines.append(Line(f"bound {dp.SIGMOID_MAX_SLOPE:g}ⁿ (sigmoid), n = L − l + 1",
-                      dp.sigmoid_bound(run.layers_passed), None, "dot"))
+                      dp.sigmoid_bound(run.layers_passed), GREY, "dot"))
     own = dp.max_slope(CHOICES[s["name"]], **s["params"])
     if own != dp.SIGMOID_MAX_SLOPE:
         lines.append(Line(f"bound {own:.4g}ⁿ ({CHOICES[s['name']].display_name})",
-                          dp.gradient_bound(run.layers_passed, own), None, "dashdot"))
+                          dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
     show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),
                name="vg_gradients", x_title="layer l (the gradient flows from layer L back to 1)",
                y_title="‖∂L/∂z_l‖ ÷ ‖∂L/∂h_L‖ (log scale)", height=440,
@@ -321,9 +318,9 @@ def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> No
     for lab, name, r, dash in [(label, s["name"], run, "solid"),
                                *[(lab, n, r, "dash") for lab, (n, r) in compare.items()]]:
         if np.any(np.isfinite(r.saturated_fraction)):
-            lines.append(Line(f"{lab}: saturated", r.saturated_fraction, colour_index(name), dash))
+            lines.append(Line(f"{lab}: saturated", r.saturated_fraction, activation_colour(name), dash))
         else:
-            lines.append(Line(f"{lab}: exactly 0", r.zero_fraction, colour_index(name), dash))
+            lines.append(Line(f"{lab}: exactly 0", r.zero_fraction, activation_colour(name), dash))
     show_chart(fraction_figure(run.layers, lines), layer_table(run, lines),
                name="vg_saturation", x_title="layer", y_title="share of outputs", height=420,
                alt="Share of saturated or exactly-zero outputs per layer: " + ", ".join(

@@ -16,6 +16,7 @@ from ui.figures_basics import by_depth_figure, matrix_latex, network_curves_figu
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
+from ui.theme import activation_colour
 
 CHOICES = activation_choices()
 WIDTH = 8  # neurons per hidden layer of the 1-D network
@@ -152,11 +153,11 @@ def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> dic
         st.error(f"{CHOICES[name].display_name} could not be evaluated: {err}. "
                  "Only the linear network is shown.", icon=":material/error:")
     label = label_of(name)
-    index = list(CHOICES).index(name)
+    line_colour = activation_colour(name)
     data = pd.DataFrame({"x": x, "no activation": linear, "collapsed single layer": collapsed})
     if activated is not None:
         data[f"with {label}"] = activated
-    show_chart(network_curves_figure(x, linear, collapsed, activated, label, index), data,
+    show_chart(network_curves_figure(x, linear, collapsed, activated, label, line_colour), data,
                name="network_curves", x_title="input x", y_title="output y",
                alt=f"Output of a {k}-layer network against its input: a straight line without "
                    f"activation, matching its collapsed single layer, and a bent curve with {label}.")
@@ -167,11 +168,11 @@ def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> dic
     columns[1].metric("No activation: distance from a straight line",
                       f"{facts['linear_deviation']:.1e}", help="Largest gap to the best-fitting line.")
     if profile is not None:
-        depth_section(k, name, label, index, profile, columns[2])
+        depth_section(k, name, label, line_colour, profile, columns[2])
     return facts
 
 
-def depth_section(k: int, name: str, label: str, index: int, profile: nl.DepthProfile,
+def depth_section(k: int, name: str, label: str, line_colour: str, profile: nl.DepthProfile,
                   metric_column) -> None:
     """Kinks (piecewise-linear activations) or bend against depth, with the current depth outlined."""
     if profile.kinks is not None:
@@ -189,7 +190,7 @@ def depth_section(k: int, name: str, label: str, index: int, profile: nl.DepthPr
                     "smoothly rather than at kinks, so we measure how far it strays from a straight "
                     "line. Same seed, more layers:")
     data = pd.DataFrame({"hidden layers": profile.depths, value_name: values})
-    show_chart(by_depth_figure(profile.depths, values, k, index, value_name), data,
+    show_chart(by_depth_figure(profile.depths, values, k, line_colour, value_name), data,
                name="by_depth", x_title="hidden layers", y_title=value_name, height=300,
                alt=f"{value_name} of the curve with {label} for 1 to {MAX_LAYERS} hidden layers.")
 

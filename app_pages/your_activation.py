@@ -12,7 +12,7 @@ from ui.chart import show_chart
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
-from ui.theme import colour
+from ui.theme import activation_colour, colour
 
 EXAMPLES = {
     "Mish": "x * tanh(log(1 + exp(x)))",
@@ -89,8 +89,9 @@ for message in report.messages:
     st.warning(message, icon=":material/warning:")
 
 fig = go.Figure()
-fig.add_trace(go.Scatter(x=x, y=y, name="f(x)", line=dict(color=colour(0), width=2.5)))
-fig.add_trace(go.Scatter(x=x, y=dy, name="f'(x)", line=dict(color=colour(1), width=2.5, dash="dash")))
+# f in your formula's colour on every page; f' in blue (the palette's orange is too light on white)
+fig.add_trace(go.Scatter(x=x, y=y, name="f(x)", line=dict(color=activation_colour("custom"), width=2.5)))
+fig.add_trace(go.Scatter(x=x, y=dy, name="f'(x)", line=dict(color=colour(0), width=2.5, dash="dash")))
 show_chart(fig, pd.DataFrame({"x": x, "f": y, "df": dy}), name="your_activation",
            alt=f"Your formula f(x) = {text} and its derivative", x_title="x", y_title="value")
 

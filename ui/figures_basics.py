@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.theme import GREY, colour
+from ui.theme import ACTIVATION_PALETTE, GREY
 
 _BAND_SHADES = ("rgba(0,158,115,0.12)", "rgba(230,159,0,0.12)", "rgba(213,94,0,0.12)")
 
@@ -23,10 +23,17 @@ def matrix_latex(values: np.ndarray, digits: int = 2) -> str:
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
 
 
+def _other_than(line_colour: str) -> str:
+    """Blue, or sky blue when the activation itself is drawn in blue."""
+    blue, sky = ACTIVATION_PALETTE["blue"], ACTIVATION_PALETTE["sky blue"]
+    return sky if line_colour == blue else blue
+
+
 def network_curves_figure(x: np.ndarray, linear: np.ndarray, collapsed: np.ndarray,
                           activated: np.ndarray | None, activation_label: str,
-                          colour_index: int) -> go.Figure:
-    """Left: y(x) without activation, layer by layer and collapsed; right: with the activation.
+                          line_colour: str) -> go.Figure:
+    """Left: y(x) without activation, layer by layer and collapsed; right: with the activation
+    (drawn in ``line_colour``; the collapsed line takes another colour).
 
     Side by side with their own y-axes, since the two outputs can differ in scale by a lot
     (the legend names the panels).
@@ -35,22 +42,22 @@ def network_curves_figure(x: np.ndarray, linear: np.ndarray, collapsed: np.ndarr
     fig.add_trace(go.Scatter(x=x, y=linear, mode="lines", name="No activation (layers one by one)",
                              line=dict(color=GREY, width=5)), row=1, col=1)
     fig.add_trace(go.Scatter(x=x, y=collapsed, mode="lines", name="One collapsed layer W x + b",
-                             line=dict(color=colour(0 if colour_index != 0 else 4), width=2, dash="dash")),
+                             line=dict(color=_other_than(line_colour), width=2, dash="dash")),
                   row=1, col=1)
     if activated is not None:
         fig.add_trace(go.Scatter(x=x, y=activated, mode="lines", name=f"With {activation_label}",
-                                 line=dict(color=colour(colour_index), width=2.5)), row=1, col=2)
+                                 line=dict(color=line_colour, width=2.5)), row=1, col=2)
     fig.update_xaxes(title_text="input x", row=1, col=2)
     return fig
 
 
 def by_depth_figure(depths: Sequence[int], values: Sequence[float], current_depth: int,
-                    colour_index: int, value_name: str, log_y: bool = False) -> go.Figure:
+                    bar_colour: str, value_name: str, log_y: bool = False) -> go.Figure:
     """One bar per depth (the current one outlined), e.g. the number of kinks of the curve."""
     depths = np.asarray(depths)
     widths = np.where(depths == current_depth, 3.0, 0.0)
     fig = go.Figure(go.Bar(x=depths, y=np.asarray(values, dtype=float), name=value_name,
-                           marker=dict(color=colour(colour_index),
+                           marker=dict(color=bar_colour,
                                        line=dict(color=GREY, width=widths)),
                            hovertemplate="%{x} layers: %{y:.4g}<extra></extra>"))
     fig.update_xaxes(tickmode="array", tickvals=depths, type="category")
@@ -59,13 +66,13 @@ def by_depth_figure(depths: Sequence[int], values: Sequence[float], current_dept
     return fig
 
 
-def cost_figure(labels: Sequence[str], ratios: Sequence[float], colour_indices: Sequence[int],
+def cost_figure(labels: Sequence[str], ratios: Sequence[float], bar_colours: Sequence[str],
                 bands: Sequence[tuple[str, float, float]]) -> go.Figure:
     """Horizontal bars of time relative to ReLU (log axis) over shaded cost bands (label, lo, hi)."""
     ratios = np.asarray(ratios, dtype=float)
     fig = go.Figure(go.Bar(
         y=list(labels), x=ratios, orientation="h", name="Time relative to ReLU",
-        marker=dict(color=[colour(i) for i in colour_indices]),
+        marker=dict(color=list(bar_colours)),
         hovertemplate="%{y}: %{x:.3g} × ReLU<extra></extra>"))
     top = max(float(np.max(ratios)) * 2.0 if len(ratios) else 0.0, 30.0)
     bottom = 0.3
@@ -85,12 +92,12 @@ def cost_figure(labels: Sequence[str], ratios: Sequence[float], colour_indices: 
     return fig
 
 
-def histogram_figure(edges: np.ndarray, fractions: np.ndarray, label: str, colour_index: int,
+def histogram_figure(edges: np.ndarray, fractions: np.ndarray, label: str, bar_colour: str,
                      mean: float) -> go.Figure:
     """Bars of the fraction of outputs per bin, with a dotted line at the mean."""
     centres = (edges[:-1] + edges[1:]) / 2.0
     fig = go.Figure(go.Bar(x=centres, y=fractions, width=np.diff(edges), name=label,
-                           marker=dict(color=colour(colour_index)),
+                           marker=dict(color=bar_colour),
                            hovertemplate="f(z) ≈ %{x:.3g}: %{y:.2%}<extra></extra>"))
     fig.add_vline(x=mean, line=dict(color=GREY, dash="dot", width=2),
                   annotation_text=f"mean {mean:.3f}", annotation_position="top right")

@@ -9,37 +9,29 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.theme import GREY, OKABE_ITO, colour
-
-_DASHES = ("solid", "dash", "dot", "dashdot")
+from ui.theme import GREY
 
 
 @dataclass(frozen=True)
 class Curve:
-    """One line: its legend label, y values on the shared x grid, and its palette index."""
+    """One line: its legend label, y values on the shared x grid, colour and dash
+    (for an activation: ``Curve(label, y, **activation_style(name))``)."""
 
     label: str
     y: np.ndarray
-    colour_index: int
-    dash: str | None = None  # None: chosen from the palette index (solid for the first 8)
+    color: str
+    dash: str = "solid"
 
 
 @dataclass(frozen=True)
 class Point:
-    """A marked point (a minimum, a probe reading)."""
+    """A marked point (a minimum, a probe reading) in its curve's colour."""
 
     label: str
     x: float
     y: float
-    colour_index: int
+    color: str
     symbol: str = "circle"
-
-
-def line_style(colour_index: int, dash: str | None = None) -> dict:
-    """Palette colour for the index; the dash changes each time the palette wraps round."""
-    if dash is None:
-        dash = _DASHES[(colour_index // len(OKABE_ITO)) % len(_DASHES)]
-    return dict(color=colour(colour_index), dash=dash, width=2.5)
 
 
 def log_magnitude(y: np.ndarray) -> np.ndarray:
@@ -59,7 +51,7 @@ def overlay_figure(x: np.ndarray, curves: Sequence[Curve], *, points: Sequence[P
     for c in curves:
         y = log_magnitude(c.y) if log_y else c.y
         fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", name=c.label, line=line_style(c.colour_index, c.dash),
+            x=x, y=y, mode="lines", name=c.label, line=dict(color=c.color, dash=c.dash, width=2.5),
             hovertemplate=f"{c.label}: %{{y:.6g}}<extra></extra>",
         ))
     for p in points:
@@ -68,7 +60,7 @@ def overlay_figure(x: np.ndarray, curves: Sequence[Curve], *, points: Sequence[P
             continue  # off the chart: it would only stretch the y-axis
         fig.add_trace(go.Scatter(
             x=[p.x], y=[y], mode="markers", name=p.label, showlegend=False,
-            marker=dict(color=colour(p.colour_index), size=11, symbol=p.symbol,
+            marker=dict(color=p.color, size=11, symbol=p.symbol,
                         line=dict(color=GREY, width=1)),
             hovertemplate=f"{p.label}<br>x = %{{x:.6g}}, y = %{{y:.6g}}<extra></extra>",
         ))

@@ -18,11 +18,11 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 @dataclass(frozen=True)
 class Line:
-    """One series over the shared x values: legend label, y, palette index (None: grey), dash."""
+    """One series over the shared x values: legend label, y, line colour and dash."""
 
     label: str
     y: np.ndarray
-    colour_index: int | None
+    color: str
     dash: str = "solid"
 
 
@@ -69,8 +69,7 @@ def _lines(fig: go.Figure, x: np.ndarray, lines: Sequence[Line], *, log_y: bool,
         y = positive_or_gap(line.y) if log_y else np.asarray(line.y, dtype=float)
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines+markers" if markers else "lines", name=line.label,
-            line=dict(color=GREY if line.colour_index is None else colour(line.colour_index),
-                      dash=line.dash, width=2.5),
+            line=dict(color=line.color, dash=line.dash, width=2.5),
             marker=dict(size=6),
             hovertemplate=f"{line.label}: %{{y:{y_format}}}<extra></extra>",
         ))

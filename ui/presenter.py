@@ -17,14 +17,18 @@ PRESENT = UrlParam("present", False, "bool")
 HIDE = UrlParam("hide", ["controls"], "choices", options=tuple(HIDEABLE))
 PARAMS = (PRESENT, HIDE)
 
+# Streamlit styles each widget's text itself, so the rules name the text elements, main area only.
 _PRESENTER_CSS = """
 <style>
   .stMainBlockContainer { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
-  .stMarkdown p, .stMarkdown li, .stAlert p, .stMetric label, .stRadio label { font-size: 1.45rem !important; }
-  .stMarkdown h1 { font-size: 3rem !important; }
-  .stMarkdown h2, .stMarkdown h3 { font-size: 2.2rem !important; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+  [data-testid="stMain"] [data-testid="stCaptionContainer"],
+  [data-testid="stMain"] button p { font-size: 1.4rem !important; }
+  [data-testid="stMain"] h1 { font-size: 3rem !important; }
+  [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
   [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
-  .katex { font-size: 1.6em !important; }
+  .katex-display > .katex { font-size: 1.5em !important; }
 </style>
 """
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 _MAX_RAW_LENGTH = 300  # longer URL values are rejected before any parsing
 _BOUND_THIS_RUN = "_url_params_bound_this_run"
+_KEPT = "_url_param_values_kept"  # outlives the widgets, which Streamlit forgets on a page switch
 
 
 @dataclass(frozen=True)
@@ -96,15 +97,18 @@ def _fmt(bound: float | None, unbounded: float) -> str:
 
 
 def bind_url(params: Sequence[UrlParam]) -> None:
-    """Seed each widget's state from the URL (or its default) the first time this session sees it.
+    """Seed each widget's state when its page draws it afresh: from the URL, else from the value it
+    had when the page was last shown in this session (Streamlit drops a widget's state when another
+    page runs), else its default.
 
     Values that cannot be used fall back to the default with a notice naming the parameter.
     """
     problems = []
+    kept = st.session_state.get(_KEPT, {})
     for p in params:
         if p.key in st.session_state:
             continue
-        value = p.default
+        value = kept.get(p.key, p.default)
         raw = st.query_params.get_all(p.key)
         if raw:
             try:
@@ -124,11 +128,14 @@ def start_run() -> None:
 
 
 def publish_url() -> None:
-    """Write every parameter bound in this run that differs from its default into the URL."""
+    """Write every parameter bound in this run that differs from its default into the URL, and keep
+    the values for the page's next visit."""
     bound: dict[str, UrlParam] = st.session_state.get(_BOUND_THIS_RUN, {})
+    kept = st.session_state.setdefault(_KEPT, {})
     wanted = {}
     for key, p in bound.items():
         value = st.session_state.get(key, p.default)
+        kept[key] = value
         if value != p.default:
             wanted[key] = p.encode(value)
     if st.query_params.to_dict() != wanted:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import plotly.graph_objects as go
 
-# Okabe & Ito (2008), ordered for contrast on both light and dark backgrounds; their black is
-# replaced by a mid grey, which stays visible in Streamlit's dark theme.
-OKABE_ITO = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#56B4E9",  # sky blue
-    "#CC79A7",  # reddish purple
-    "#F0E442",  # yellow
-    "#999999",  # grey
-)
+# Okabe & Ito (2008) without yellow and black, each with its linear-RGB luminance scaled (the hue
+# stays) so that it has at least 3:1 contrast on white and on Streamlit's dark background #0E1117
+# (WCAG's minimum for graphics): the original orange and sky blue have only 2.3:1 on white. The
+# scale factors keep the six apart for deuteranopes and protanopes too (CAM02-UCS distance >= 15
+# after simulation). Grey is kept for reference lines.
+ACTIVATION_PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#C48700",
+    "bluish green": "#009E73",
+    "vermillion": "#B04C00",
+    "sky blue": "#4899C7",
+    "reddish purple": "#8E5374",
+}
+OKABE_ITO = tuple(ACTIVATION_PALETTE.values())  # series colours in order: colour(i)
 GREY = "#999999"
 # Diverging scale for heatmaps (vermillion - white-ish - blue), readable for colour-blind users.
 DIVERGING = [[0.0, "#D55E00"], [0.5, "#F7F7F7"], [1.0, "#0072B2"]]
+
+
+DASHES = ("solid", "dash", "dot", "dashdot")
+# Streamlit's default text colours: the self-themed charts use them for text, axes and grid.
+_TEXT = {False: "#31333F", True: "#FAFAFA"}
 
 
 def colour(i: int) -> str:
@@ -26,18 +36,81 @@ def colour(i: int) -> str:
     return OKABE_ITO[i % len(OKABE_ITO)]
 
 
-def style(fig: go.Figure, *, x_title: str = "", y_title: str = "", height: int = 420,
-          presenting: bool = False) -> go.Figure:
-    """Apply the app's layout: titles, hover, legend on top; larger text and plot when presenting."""
-    font_size = 20 if presenting else 13
-    fig.update_layout(
+def dash(i: int) -> str:
+    """The i-th line dash, cycling: series also differ by more than colour."""
+    return DASHES[i % len(DASHES)]
+
+
+def own_theme(dark: bool) -> dict:
+    """Layout entries that give a figure drawn with ``st.plotly_chart(..., theme=None)`` the app's look.
+
+    Streamlit restyles every themed chart in the browser on each redraw; for the lab's live charts
+    that was about a third of the frame time, so they carry this small template instead
+    (transparent background, Streamlit's text colour for the light or dark theme, faint grid).
+    """
+    return dict(template=copy.deepcopy(_own_template(dark)))
+
+
+@functools.cache
+def _own_template(dark: bool) -> dict:
+    text = _TEXT[dark]
+    grid = "rgba(128, 128, 128, 0.25)"
+    axis = dict(gridcolor=grid, zerolinecolor="rgba(128, 128, 128, 0.5)", linecolor=grid,
+                tickcolor=grid, title_standoff=8)
+    return dict(layout=dict(
+        font=dict(color=text, family='"Source Sans", sans-serif'),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", colorway=list(OKABE_ITO),
+        xaxis=axis, yaxis=axis, hoverlabel=dict(font=dict(color=text), bgcolor=("#262730" if dark else "#FFFFFF")),
+    ))
+
+
+def base_layout(*, height: int = 420, presenting: bool = False) -> dict:
+    """The app's layout: legend on top, small margins; larger text and plot when presenting."""
+    return dict(
         height=int(height * 1.35) if presenting else height,
         margin=dict(l=10, r=10, t=40, b=10),
-        font=dict(size=font_size),
+        font=dict(size=20 if presenting else 13),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
+
+
+def style(fig: go.Figure, *, x_title: str = "", y_title: str = "", height: int = 420,
+          presenting: bool = False) -> go.Figure:
+    """Apply the app's layout (base_layout), axis titles, and a unified hover unless the figure chose one."""
+    fig.update_layout(**base_layout(height=height, presenting=presenting))
     if fig.layout.hovermode is None:  # a figure that chose its own hover mode keeps it
         fig.update_layout(hovermode="x unified")
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
+
+
+# Activation styles: every chart draws an activation in the same colour and dash, and related
+# functions share a colour with a different dash.
+_P = ACTIVATION_PALETTE
+ACTIVATION_STYLES = {
+    "sigmoid": (_P["blue"], "solid"), "swish": (_P["blue"], "dash"),  # swish is x·sigmoid(βx)
+    "tanh": (_P["orange"], "solid"), "mish": (_P["orange"], "dash"),  # mish is x·tanh(softplus(x))
+    "relu": (_P["bluish green"], "solid"), "softplus": (_P["bluish green"], "dash"),  # smooth ReLU
+    "leaky_relu": (_P["vermillion"], "solid"), "custom": (_P["vermillion"], "dot"),  # your formula
+    "elu": (_P["sky blue"], "solid"), "selu": (_P["sky blue"], "dash"),  # SELU is a scaled ELU
+    "gelu": (_P["reddish purple"], "solid"), "gelu_tanh": (_P["reddish purple"], "dash"),
+}
+# Unknown names get a dash no known activation uses, so they never look like one of them.
+_OTHER_DASHES = ("dashdot", "longdash", "longdashdot")
+
+
+def activation_style(name: str) -> dict:
+    """An activation's line colour and dash by registry name: {"color": "#0072B2", "dash": "solid"}."""
+    if name in ACTIVATION_STYLES:
+        hue, line_dash = ACTIVATION_STYLES[name]
+    else:  # the character codes' sum: the same on every run and server (unlike hash())
+        key = sum(map(ord, name))
+        hue = tuple(ACTIVATION_PALETTE.values())[key % len(ACTIVATION_PALETTE)]
+        line_dash = _OTHER_DASHES[(key // len(ACTIVATION_PALETTE)) % len(_OTHER_DASHES)]
+    return dict(color=hue, dash=line_dash)
+
+
+def activation_colour(name: str) -> str:
+    """The colour of an activation on every chart (bars and markers, which have no dash)."""
+    return activation_style(name)["color"]

@@ -38,9 +38,10 @@ def _normal_mean(f) -> float:
 # --- figure builders, directly ------------------------------------------------------------------
 
 def test_cost_figure_draws_one_bar_per_activation_over_three_bands():
-    fig = cost_figure(["ReLU", "GELU"], [1.0, 40.0], [2, 5],
+    fig = cost_figure(["ReLU", "GELU"], [1.0, 40.0], ["#009E73", "#8E5374"],
                       [("cheap", 0, 3), ("moderate", 3, 20), ("expensive", 20, math.inf)])
     assert list(fig.data[0].y) == ["ReLU", "GELU"]
+    assert list(fig.data[0].marker.color) == ["#009E73", "#8E5374"]
     np.testing.assert_array_equal(fig.data[0].x, [1.0, 40.0])
     assert [s.x0 for s in fig.layout.shapes] == [0.3, 3, 20]
     assert [a.text for a in fig.layout.annotations] == ["cheap", "moderate", "expensive"]
@@ -49,7 +50,8 @@ def test_cost_figure_draws_one_bar_per_activation_over_three_bands():
 
 def test_histogram_figure_bars_sit_at_bin_centres():
     edges, fractions = np.array([0.0, 1.0, 2.0]), np.array([0.75, 0.25])
-    fig = histogram_figure(edges, fractions, "ReLU", 2, 0.4)
+    fig = histogram_figure(edges, fractions, "ReLU", "#009E73", 0.4)
+    assert fig.data[0].marker.color == "#009E73"
     np.testing.assert_array_equal(fig.data[0].x, [0.5, 1.5])
     np.testing.assert_array_equal(fig.data[0].y, fractions)
     assert fig.layout.shapes[0].x0 == 0.4

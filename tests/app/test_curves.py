@@ -202,3 +202,24 @@ def test_a_formula_that_fails_is_left_out_with_a_warning(monkeypatch):
     at = open_page(PAGE, {"cv_funcs": "custom,relu"})
     assert "division by zero" in at.warning[0].value
     assert [t["name"] for t in figures(at)[0]["data"] if t.get("mode") == "lines"] == ["ReLU"]
+
+
+def _looks(fig: dict) -> list[tuple[str, str]]:
+    """(colour, dash) of each line a reader tells apart on the chart and in its legend."""
+    return [(t["line"]["color"].upper(), t["line"].get("dash", "solid")) for t in fig["data"]
+            if t.get("mode") == "lines"]
+
+
+def test_every_curve_on_every_chart_is_distinct_and_legible(monkeypatch):
+    """Issue #6: all activations and the student's formula overlaid, and the GELU and Swish charts:
+    no two lines share colour and dash, and none is the invisible yellow or the reference grey."""
+    _with_custom(monkeypatch, lambda x, a: a * x**2)
+    at = open_page(PAGE, {"cv_funcs": ",".join([*ACTIVATIONS, "custom"])})
+    f_chart, df_chart, gelu_pair, _, swish = figures(at)
+    for fig, count in ((f_chart, len(ACTIVATIONS) + 1), (df_chart, len(ACTIVATIONS) + 1),
+                       (gelu_pair, 2), (swish, 4)):
+        looks = _looks(fig)
+        assert len(looks) == count and len(set(looks)) == count, looks
+        assert not {colour for colour, _ in looks} & {"#F0E442", "#999999"}
+    markers = [t["marker"]["color"].upper() for t in f_chart["data"] if t.get("mode") == "markers"]
+    assert markers and not set(markers) & {"#F0E442", "#999999"}

@@ -22,7 +22,8 @@ def test_step_trains_and_changes_the_plots():
     _button(at, "Step").click().run()
     assert not at.exception
     assert next(m.value for m in at.metric if m.label == "Step") == "10"
-    assert figures(at)[0]["data"][0]["z"] != before[0]["data"][0]["z"]
+    image = lambda figs: figs[0]["layout"]["images"][0]["source"]  # the boundary's probability map
+    assert image(figures(at)) != image(before)
 
 
 def test_negative_bias_scenario_shows_dead_neurons_from_the_start():
@@ -38,7 +39,7 @@ def test_negative_bias_scenario_shows_dead_neurons_from_the_start():
 
 def test_side_by_side_trains_two_networks():
     at = open_page("dead_neurons_lab", {"lab_compare": "leaky_relu"})
-    assert len(at.get("plotly_chart")) == 8
+    assert len(at.get("plotly_chart")) == 4  # a boundary and a training chart per network
     assert [h.value for h in at.subheader][:2] == ["ReLU", "Leaky ReLU"]
 
 
@@ -72,3 +73,15 @@ def test_export_offers_history_and_weights():
     at = open_page("dead_neurons_lab")
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("history CSV" in l for l in labels) and any("weights JSON" in l for l in labels)
+
+
+def test_the_charts_data_is_offered_as_tables_that_match_the_metrics():
+    at = open_page("dead_neurons_lab")
+    _button(at, "Step").click().run()
+    tables = [t.value for t in at.dataframe]
+    history = next(v for v in tables if "train_loss" in v.columns)
+    neurons = next(v for v in tables if "mean_abs_activation" in v.columns)
+    assert list(history["step"])[-1] == 10
+    assert len(neurons) == 32  # the default 2 x 16 hidden neurons
+    dead_shown = float(_dead_fraction_metric(at).rstrip("%")) / 100
+    assert neurons["dead"].mean() == pytest.approx(dead_shown, abs=0.005)

@@ -7,21 +7,21 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from ui.figures_curves import Curve, Point, curves_table, line_style, log_magnitude, overlay_figure
-from ui.theme import OKABE_ITO
+from ui.figures_curves import Curve, Point, curves_table, log_magnitude, overlay_figure
+from ui.theme import GREY, activation_style
 
 X = np.linspace(-40, 40, 1001)
 
 
 def _curves(names, derivative=False):
     acts = [ACTIVATIONS[n] for n in names]
-    return [Curve(a.display_name, (a.derivative if derivative else a)(X), list(ACTIVATIONS).index(a.name))
+    return [Curve(a.display_name, (a.derivative if derivative else a)(X), **activation_style(a.name))
             for a in acts]
 
 
 def test_one_trace_per_curve_and_point_with_the_core_data():
     curves = _curves(["relu", "gelu", "swish"])
-    fig = overlay_figure(X, curves, points=[Point("min", -0.75, -0.17, 5, "star")], vline=1.0)
+    fig = overlay_figure(X, curves, points=[Point("min", -0.75, -0.17, "#8E5374", "star")], vline=1.0)
     assert len(fig.data) == 4
     gelu_trace = fig.data[1]
     assert gelu_trace.name == "GELU"
@@ -34,7 +34,7 @@ def test_one_trace_per_curve_and_point_with_the_core_data():
 
 
 def test_probe_outside_the_range_is_not_drawn():
-    fig = overlay_figure(X, _curves(["relu"]), vline=99.0, points=[Point("x0", 99.0, 99.0, 2)])
+    fig = overlay_figure(X, _curves(["relu"]), vline=99.0, points=[Point("x0", 99.0, 99.0, "#009E73")])
     assert len(fig.layout.shapes) == 0 and len(fig.data) == 1
 
 
@@ -64,7 +64,17 @@ def test_table_has_x_and_one_column_per_curve():
     assert len(table) == len(X)
 
 
-def test_colours_repeat_with_a_new_dash_after_the_palette():
-    first, wrapped = line_style(1), line_style(1 + len(OKABE_ITO))
-    assert first["color"] == wrapped["color"] and first["dash"] != wrapped["dash"]
-    assert line_style(2, "dot")["dash"] == "dot"
+def test_every_activation_overlaid_at_once_stays_tellable_apart():
+    """All eleven curves on one chart: no two lines look the same, none is yellow or grey."""
+    fig = overlay_figure(X, _curves(list(ACTIVATIONS)))
+    looks = [(t.line.color, t.line.dash) for t in fig.data]
+    assert len(set(looks)) == len(ACTIVATIONS)
+    assert not {color.upper() for color, _ in looks} & {"#F0E442", GREY}
+    by_name = {t.name: (t.line.color, t.line.dash) for t in fig.data}
+    gelu, approx = by_name["GELU"], by_name[ACTIVATIONS["gelu_tanh"].display_name]
+    assert gelu[0] == approx[0] and gelu[1] != approx[1]  # one family, two dashes
+
+
+def test_points_take_the_colour_they_are_given():
+    fig = overlay_figure(X, _curves(["gelu"]), points=[Point("min", -0.75, -0.17, "#8E5374", "star")])
+    assert fig.data[1].marker.color == "#8E5374" and fig.data[1].marker.symbol == "star"

@@ -5,6 +5,7 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from tests.app.conftest import open_page
 from ui.state import UrlParam
 
 PARAMS = [
@@ -70,3 +71,16 @@ def test_out_of_range_and_fractional_int_are_rejected():
         PARAMS[1].parse(["51"])
     with pytest.raises(ValueError, match="whole number"):
         PARAMS[1].parse(["2.5"])
+
+
+def test_settings_survive_a_visit_to_another_page():
+    """Streamlit forgets a widget's state when another page runs; the page comes back as it was left."""
+    at = open_page("dead_neurons_lab")
+    at.slider(key="lab_width").set_value(8).run()
+    next(b for b in at.button if b.label.startswith("Step")).click().run()
+    at.switch_page("app_pages/curves.py").run()
+    at.query_params.clear()  # the sidebar link carries no parameters
+    at.switch_page("app_pages/dead_neurons_lab.py").run()
+    assert not at.exception
+    assert at.slider(key="lab_width").value == 8
+    assert next(m.value for m in at.metric if m.label == "Step") == "10"  # the run is still there

@@ -220,17 +220,18 @@ def test_figure_builders_carry_the_core_arrays():
                                   gradient_figure, histogram_heatmap, histogram_table, series_table)
 
     run = dp.measure(ACTIVATIONS["relu"], depth=6, width=16, init="he", seed=2)
-    lines = [Line("ReLU + He", run.grad_ratio, 2),
-             Line("bound", dp.sigmoid_bound(run.layers_passed), None, "dot")]
+    lines = [Line("ReLU + He", run.grad_ratio, "#009E73"),
+             Line("bound", dp.sigmoid_bound(run.layers_passed), "#999999", "dot")]
     fig = gradient_figure(run.layers, lines)
     assert len(fig.data) == 2 and fig.layout.yaxis.type == "log"
     np.testing.assert_array_equal(fig.data[0].y, run.grad_ratio)
+    assert fig.data[0].line.color == "#009E73" and fig.data[0].line.dash == "solid"
     assert fig.data[1].line.color == "#999999" and fig.data[1].line.dash == "dot"
-    zeros = gradient_figure(np.arange(1, 4), [Line("dead", np.array([0.0, 1e-300, np.inf]), 0)])
+    zeros = gradient_figure(np.arange(1, 4), [Line("dead", np.array([0.0, 1e-300, np.inf]), "#0072B2")])
     assert np.isnan(zeros.data[0].y[0]) and zeros.data[0].y[1] == 1e-300 and np.isnan(zeros.data[0].y[2])
 
     n = dp.layer_counts()
-    fig = bound_figure(n, [Line("Sigmoid", dp.sigmoid_bound(n), 0)], [Mark("n = 10", 10, 4.0**-10)])
+    fig = bound_figure(n, [Line("Sigmoid", dp.sigmoid_bound(n), "#0072B2")], [Mark("n = 10", 10, 4.0**-10)])
     assert len(fig.data) == 2 and list(fig.data[1].x) == [10] and fig.data[1].y[0] == 4.0**-10
 
     heat = histogram_heatmap(run.hist_edges, run.layers, run.hist_fraction)
@@ -245,7 +246,7 @@ def test_figure_builders_carry_the_core_arrays():
     cells = np.array([[0.0, 0.9, 0.05, 0.05], [0.0, 0.0, 0.5, 0.5]])
     assert colour_cap(cells) == pytest.approx(np.quantile([0.9, 0.05, 0.05, 0.5, 0.5], 0.95))
     assert colour_cap(np.zeros((2, 2))) == 1.0
-    frac = fraction_figure(run.layers, [Line("zero", run.zero_fraction, 2)])
+    frac = fraction_figure(run.layers, [Line("zero", run.zero_fraction, "#009E73")])
     assert frac.layout.yaxis.tickformat == ".0%"
     data = series_table("layer", run.layers, lines)
     assert list(data.columns) == ["layer", "ReLU + He", "bound"] and len(data) == 6
@@ -258,3 +259,19 @@ def test_figure_builders_carry_the_core_arrays():
 ])
 def test_numbers_are_written_for_people(value, text):
     assert sci(value) == text
+
+
+@pytest.mark.parametrize("act", ["swish", "mish", "gelu_tanh"])
+def test_every_line_is_distinct_and_legible(act):
+    """Issue #6: Swish (sigmoid's family), Mish (tanh's) and GELU's tanh approximation (once
+    yellow) beside the sigmoid, tanh and ReLU lines: no two share colour and dash, and only the
+    bounds are grey."""
+    at = open_page(PAGE, {"vg_act": act, "vg_depth": "6", "vg_width": "8"})
+    bound, gradients, _, saturation = figures(at)
+    for fig in (bound, gradients, saturation):
+        lines = [t for t in fig["data"] if t.get("mode", "").startswith("lines")]
+        looks = [(t["line"]["color"].upper(), t["line"].get("dash", "solid")) for t in lines]
+        assert len(set(looks)) == len(looks) >= 3, looks
+        for trace, (colour, _) in zip(lines, looks):
+            assert colour != "#F0E442"
+            assert (colour == "#999999") == trace["name"].startswith("bound"), trace["name"]

@@ -59,16 +59,19 @@ def _reference_curve(layers, x, activation=None) -> np.ndarray:
 
 def test_network_figure_has_the_three_curves_on_two_panels():
     x = np.linspace(-3, 3, 11)
-    fig = network_curves_figure(x, 2 * x, 2 * x + 1e-16, np.abs(x), "ReLU", 2)
+    fig = network_curves_figure(x, 2 * x, 2 * x + 1e-16, np.abs(x), "ReLU", "#009E73")
     assert [t.name for t in fig.data] == ["No activation (layers one by one)",
                                           "One collapsed layer W x + b", "With ReLU"]
     assert fig.data[2].xaxis == "x2" and fig.data[0].xaxis == "x"
+    assert fig.data[2].line.color == "#009E73" and fig.data[1].line.color != "#009E73"
     np.testing.assert_array_equal(fig.data[2].y, np.abs(x))
-    assert len(network_curves_figure(x, x, x, None, "ReLU", 2).data) == 2
+    assert len(network_curves_figure(x, x, x, None, "ReLU", "#009E73").data) == 2
+    blue = network_curves_figure(x, x, x, x, "Sigmoid", "#0072B2")
+    assert blue.data[1].line.color != blue.data[2].line.color  # the collapsed line moves aside
 
 
 def test_depth_figure_outlines_the_current_depth():
-    fig = by_depth_figure([1, 2, 3], [8, 15, 22], 2, 2, "kinks")
+    fig = by_depth_figure([1, 2, 3], [8, 15, 22], 2, "#009E73", "kinks")
     bar = fig.data[0]
     np.testing.assert_array_equal(bar.y, [8, 15, 22])
     assert list(bar.marker.line.width) == [0, 3, 0]

@@ -70,3 +70,13 @@ def test_a_formula_from_the_link_is_offered_on_other_pages(page, query):
     at = open_page(page, {"fx": MISH, **query})
     assert not at.info, "custom is a valid choice once the formula is in the link"
     assert at.get("plotly_chart")
+
+
+def test_your_formula_keeps_the_colour_it_has_on_the_curves_page():
+    """f(x) is drawn in the same colour as "custom" on the curves page; f' in another colour."""
+    at = _use(open_page("your_activation"), MISH)
+    f, df = figures(at)[0]["data"]
+    curves = open_page("curves", {"fx": MISH, "cv_funcs": "custom"})
+    custom = next(t for t in figures(curves)[0]["data"] if t["name"].startswith("Your formula"))
+    assert f["line"]["color"] == custom["line"]["color"] != df["line"]["color"]
+    assert df["line"]["dash"] == "dash"

@@ -2,60 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, IDLE, Server
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    """Start the app on a free port, wait for its health check, stop it afterwards."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            pytest.fail(f"streamlit did not start:\n{out}")
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
+def server(tmp_path_factory):
+    """The app on a free port for the whole session, stopped afterwards."""
+    app = Server(log=tmp_path_factory.mktemp("server") / "streamlit.log")
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        app.start()
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(server):
+    return server.url
 
 
 @pytest.fixture(scope="session")
@@ -96,10 +64,9 @@ class AppPage:
     def wait_idle(self, timeout: float = 60_000) -> None:
         """Wait until the page's title is drawn and the script has finished running."""
         self.page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
-        idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-        self.page.wait_for_selector(idle, timeout=timeout)
+        self.page.wait_for_selector(IDLE, timeout=timeout)
         self.page.wait_for_timeout(300)  # a rerun triggered by the last event may start late
-        self.page.wait_for_selector(idle, timeout=timeout)
+        self.page.wait_for_selector(IDLE, timeout=timeout)
 
     def assert_healthy(self) -> None:
         exceptions = self.page.locator('[data-testid="stException"]')
