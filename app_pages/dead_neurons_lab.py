@@ -1,6 +1,7 @@
 """Dead-neuron lab: a toy network trained live, with the causes of dead ReLU neurons as knobs."""
 
 import json
+import time
 
 import numpy as np
 import pandas as pd
@@ -135,6 +136,7 @@ if ss.get("lab_signature") != signature:  # settings changed: start again from s
 
 def set_running(on: bool) -> None:
     ss.lab_running = on
+    ss.pop("lab_frame_at", None)  # the first frame after a start is not late
 
 
 def step_once() -> None:
@@ -183,12 +185,25 @@ def draw(name: str, state) -> None:
                              inactive_word=word, presenting=p))
 
 
+def frame_budget() -> float:
+    """Seconds of training for this frame: FRAME_BUDGET, cut in proportion when frames arrive late.
+
+    Frames more than 50% late (a slow browser stays within that) mean a busy server, e.g. a class
+    training at once: training less per frame keeps every student's frames and pages coming
+    instead of queueing behind the training. Never below a fifth of the budget.
+    """
+    now = time.monotonic()
+    interval = now - ss.get("lab_frame_at", now - FRAME_SECONDS)
+    ss.lab_frame_at = now
+    return FRAME_BUDGET * min(1.0, max(1.5 * FRAME_SECONDS / max(interval, 1e-3), 0.2))
+
+
 @st.fragment(run_every=FRAME_SECONDS if running else None)
 def live() -> None:
     runs = ss.lab_runs
     if ss.get("lab_running", False):
-        ss.lab_runs = runs = {n: train_steps(s, data, STEPS_PER_FRAME, time_budget=FRAME_BUDGET / len(runs))
-                              for n, s in runs.items()}
+        budget = frame_budget() / len(runs)
+        ss.lab_runs = runs = {n: train_steps(s, data, STEPS_PER_FRAME, time_budget=budget) for n, s in runs.items()}
         if all(s.finished for s in runs.values()):
             ss.lab_running = False
             st.rerun(scope="app")  # stop the timer

@@ -98,6 +98,16 @@ def reseed() -> None:
                                       if s != current)
 
 
+def own_max_slope(name: str, params: dict[str, float]) -> float | None:
+    """sup |f'| of the activation; None when it is infinite or undefined (a typed formula can be)."""
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            slope = dp.max_slope(CHOICES[name], **params)
+    except FloatingPointError:
+        return None
+    return slope if math.isfinite(slope) else None
+
+
 def log_gap(ratio: float) -> float:
     """How many decades a ratio is from 1 (inf for 0 or non-finite)."""
     return abs(math.log10(ratio)) if math.isfinite(ratio) and ratio > 0 else math.inf
@@ -135,9 +145,13 @@ def theory_section(name: str, params: dict[str, float]) -> None:
              Line(f"ReLU: {relu.max_slope:g}ⁿ on an all-active path (0 if a unit is off)",
                   dp.gradient_bound(n, relu.max_slope), activation_colour("relu"), "dot")]
     if name not in ("sigmoid", "tanh", "relu"):
-        s = dp.max_slope(CHOICES[name], **params)
-        lines.append(Line(f"{CHOICES[name].display_name}: at most {s:.4g}ⁿ",
-                          dp.gradient_bound(n, s), activation_colour(name), "dashdot"))
+        s = own_max_slope(name, params)
+        if s is None:
+            st.error(f"{CHOICES[name].display_name} has no finite largest slope |f′|, so it has no "
+                     "bound to draw.", icon=":material/error:")
+        else:
+            lines.append(Line(f"{CHOICES[name].display_name}: at most {s:.4g}ⁿ",
+                              dp.gradient_bound(n, s), activation_colour(name), "dashdot"))
     marks = [Mark(f"n = {k}: {sci(float(dp.sigmoid_bound(k)))}", k, float(dp.sigmoid_bound(k)))
              for k in REFERENCE_N if k <= n[-1]]
     left, right = st.columns([3, 1])
@@ -256,8 +270,8 @@ def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None
               for lab, (name, r) in compare.items()]
     lines.append(Line(f"bound {dp.SIGMOID_MAX_SLOPE:g}ⁿ (sigmoid), n = L − l + 1",
                       dp.sigmoid_bound(run.layers_passed), GREY, "dot"))
-    own = dp.max_slope(CHOICES[s["name"]], **s["params"])
-    if own != dp.SIGMOID_MAX_SLOPE:
+    own = own_max_slope(s["name"], s["params"])
+    if own is not None and own != dp.SIGMOID_MAX_SLOPE:
         lines.append(Line(f"bound {own:.4g}ⁿ ({CHOICES[s['name']].display_name})",
                           dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
     show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),

@@ -147,8 +147,13 @@ def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> dic
              "straight": nl.is_straight(x, linear)}
     activated, profile = None, None
     try:
-        activated = nl.curve(net, x, CHOICES[name], params)
-        profile = profile_of(name, params, seed)
+        with np.errstate(over="raise", invalid="raise", divide="raise"):  # a typed formula can give inf/NaN
+            activated = nl.curve(net, x, CHOICES[name], params)
+            profile = profile_of(name, params, seed)
+    except FloatingPointError as err:
+        activated = None
+        st.error(f"{CHOICES[name].display_name} gives infinite or undefined values inside this network "
+                 f"({err}). Only the linear network is shown.", icon=":material/error:")
     except (ValueError, ArithmeticError) as err:
         st.error(f"{CHOICES[name].display_name} could not be evaluated: {err}. "
                  "Only the linear network is shown.", icon=":material/error:")

@@ -62,6 +62,7 @@ class ClassReport:
     problems: list[str] = field(default_factory=list)  # exceptions and console errors, any source
     memory_mib: dict[str, float] = field(default_factory=dict)
     timeouts: int = 0
+    server_cores: float = float("nan")  # the server's CPU time over wall time while the class worked
 
     def slowest(self, kind: str = "renders") -> tuple[str, float]:
         return max(getattr(self, kind), key=lambda r: r[1], default=("-", float("nan")))
@@ -84,7 +85,7 @@ async def _lab_student(browser, url: str, who: str, until: float, report: ClassR
     _watch(page, report, who)
     try:
         start = time.monotonic()
-        await page.goto(f"{url}/{LAB}?lab_max_steps=20000")
+        await page.goto(f"{url}/{LAB}?lab_max_steps=20000", timeout=timeout_ms)
         await _drawn(page, None, timeout_ms)
         report.renders.append((LAB, time.monotonic() - start))
         await page.get_by_role("button", name="Start").click()
@@ -109,7 +110,7 @@ async def _browsing_student(browser, url: str, who: str, first: int, until: floa
     try:
         path = PAGES[first % len(PAGES)]
         start = time.monotonic()
-        await page.goto(f"{url}/{path}")
+        await page.goto(f"{url}/{path}", timeout=timeout_ms)
         await _drawn(page, None, timeout_ms)
         report.renders.append((path or "why_nonlinearity", time.monotonic() - start))
         k = first
@@ -155,9 +156,10 @@ async def _sample_memory(server: Server, peak: list[float], stop: asyncio.Event)
 
 
 async def measure_class(server: Server, sessions: int, seconds: float, browsers: int = 3,
-                        settle: float = 0.0, timeout_s: float = 90.0) -> ClassReport:
-    """Run the class against a started server; ``settle``: seconds to wait after every tab closed
-    before the "after" memory reading (the server keeps a closed tab's session for
+                        settle: float = 0.0, ramp: float = 15.0, timeout_s: float = 120.0) -> ClassReport:
+    """Run the class against a started server: sessions arrive over ``ramp`` seconds and work until
+    ``seconds`` after the first arrived; ``settle``: seconds to wait after every tab closed before
+    the "after" memory reading (the server keeps a closed tab's session for
     server.disconnectedSessionTTL, 120 s by default, in case it reconnects)."""
     from playwright.async_api import async_playwright
 
@@ -171,11 +173,12 @@ async def measure_class(server: Server, sessions: int, seconds: float, browsers:
                   for _ in range(browsers)]
         labs = sessions // 3
         until = time.monotonic() + seconds
+        cpu_start, wall_start = server.cpu_seconds(), time.monotonic()
         tasks = []
         for i in range(sessions):
             browser = opened[i % browsers]
             who = f"student {i + 1}"
-            await asyncio.sleep(0.2)  # the link arrives: everyone opens it within a few seconds
+            await asyncio.sleep(ramp / sessions)  # the link arrives: everyone opens it within `ramp` seconds
             if i % 3 == 2 and labs:
                 tasks.append(_lab_student(browser, server.url, who, until, report, timeout_s * 1000))
                 labs -= 1
@@ -183,6 +186,7 @@ async def measure_class(server: Server, sessions: int, seconds: float, browsers:
                 tasks.append(_browsing_student(browser, server.url, who, i, until, report, timeout_s * 1000))
             tasks[-1] = asyncio.create_task(tasks[-1])
         await asyncio.gather(*tasks)
+        report.server_cores = (server.cpu_seconds() - cpu_start) / (time.monotonic() - wall_start)
         for b in opened:
             await b.close()
     report.memory_mib["after close"] = server.rss_mib()
@@ -227,6 +231,7 @@ def markdown(report: ClassReport, fresh_mib: float) -> str:
         f"highest {max(fps):.1f} |",
         f"| server memory (MiB) | fresh {fresh_mib:.0f}, warm {m['warm']:.0f}, peak {m['peak']:.0f}, "
         f"all tabs closed {m['after close']:.0f}" + (f", {settle} {m[settle]:.0f}" if settle else "") + " |",
+        f"| server CPU while the class worked | {report.server_cores:.2f} cores (the rest went to the browsers) |",
         f"| exceptions, console errors, timeouts | {len(report.problems)} ({report.timeouts} timeouts) |",
     ]
     return "| measured | result |\n| --- | --- |\n" + "\n".join(lines) + "\n"
@@ -237,7 +242,10 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--browsers", type=int, default=3)
+    parser.add_argument("--ramp", type=float, default=15, help="seconds over which the sessions arrive")
     parser.add_argument("--settle", type=float, default=130, help="seconds after closing before 'after'")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="classes one after another: memory after each shows whether sessions leak")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_load.md")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -246,15 +254,18 @@ def main() -> None:
     try:
         fresh = server.rss_mib()
         warm_up(server)
-        report = asyncio.run(measure_class(server, args.sessions, args.seconds, args.browsers, args.settle))
+        reports = [asyncio.run(measure_class(server, args.sessions, args.seconds, args.browsers, args.settle,
+                                             args.ramp)) for _ in range(args.rounds)]
     finally:
         server.stop()
-    table = markdown(report, fresh)
     text = (f"# A class on one server\n\n`python3 bench/load_class.py --sessions {args.sessions} --seconds "
-            f"{args.seconds:g}`: one `streamlit run` with the production config, {args.browsers} headless "
-            "Chromium browsers with several contexts each, on the same 2 cores as the server.\n\n" + table)
-    if report.problems:
-        text += "\nProblems seen:\n\n" + "\n".join(f"- {p}" for p in report.problems[:30]) + "\n"
+            f"{args.seconds:g} --rounds {args.rounds}`: one `streamlit run` with the production config, "
+            f"{args.browsers} headless Chromium browsers with several contexts each, on the same 2 cores as the "
+            f"server; the sessions arrive over {args.ramp:g} s. Each round is a new class on the same server.\n")
+    for i, report in enumerate(reports, start=1):
+        text += f"\n## Round {i}\n\n" + markdown(report, fresh)
+        if report.problems:
+            text += "\nProblems seen:\n\n" + "\n".join(f"- {p}" for p in report.problems[:20]) + "\n"
     print(text)
     args.out.write_text(text)
 

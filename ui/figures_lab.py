@@ -103,18 +103,22 @@ def neuron_grid_html(mean_abs: list[np.ndarray], inactive: list[np.ndarray], *, 
     Plain HTML (each square names its neuron and value for screen readers and on hover) instead of
     a fourth Plotly chart per frame.
     """
-    top = max((float(m.max()) for m in mean_abs if m.size), default=1.0) or 1.0
+    finite = [m[np.isfinite(m)] for m in mean_abs]
+    top = max((float(f.max()) for f in finite if f.size), default=1.0) or 1.0
     size = "1.6rem" if presenting else "1.1rem"
     rows = []
     for layer, (m, dead) in enumerate(zip(mean_abs, inactive), start=1):
-        colours = sample_colorscale(ACTIVITY_SCALE, np.clip(m / top, 0.0, 1.0).tolist())
+        colours = sample_colorscale(ACTIVITY_SCALE, np.clip(np.nan_to_num(m / top), 0.0, 1.0).tolist())
         cells = []
         for j, (value, off, fill) in enumerate(zip(m, dead, colours), start=1):
-            what = inactive_word if off else f"mean |a| = {value:.3g}"
+            undefined = not np.isfinite(value)  # a formula that overflowed: the loss warning says why
+            what = inactive_word if off else ("undefined (not a finite number)" if undefined else f"mean |a| = {value:.3g}")
             label = html.escape(f"layer {layer}, neuron {j}: {what}")
-            style_ = f"background:{'transparent' if off else fill};" + (f"border-color:{GREY};" if off else "")
-            cells.append(f'<span class="ng-cell{" ng-off" if off else ""}" role="img" aria-label="{label}" '
-                         f'title="{label}" style="{style_}">{"✕" if off else ""}</span>')
+            blank = off or undefined
+            style_ = f"background:{'transparent' if blank else fill};" + (f"border-color:{GREY};" if blank else "")
+            mark = "✕" if off else ("?" if undefined else "")
+            cells.append(f'<span class="ng-cell{" ng-off" if blank else ""}" role="img" aria-label="{label}" '
+                         f'title="{label}" style="{style_}">{mark}</span>')
         rows.append(f'<div class="ng-row"><span class="ng-layer">layer {layer}</span>{"".join(cells)}</div>')
     low, high = sample_colorscale(ACTIVITY_SCALE, [0.0, 1.0])
     return f"""

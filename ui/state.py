@@ -9,6 +9,7 @@ malformed or out-of-range one takes its default too, and the page says so in a s
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -91,6 +92,12 @@ def _short(text: str) -> str:
     return text if len(text) <= 20 else text[:20] + "..."
 
 
+def markdown_literal(text: str) -> str:
+    """Text with every ASCII punctuation mark backslash-escaped, so markdown shows it as typed
+    (a link's text cannot become a link, an image or LaTeX in a notice)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
 def _fmt(bound: float | None, unbounded: float) -> str:
     """A bound for a message; a missing one is the infinity on its side."""
     return f"{unbounded if bound is None else bound:g}"
@@ -114,7 +121,7 @@ def bind_url(params: Sequence[UrlParam]) -> None:
             try:
                 value = p.parse(raw)
             except ValueError as err:
-                problems.append(f"`{_short(p.key)}` ({err})")
+                problems.append(f"`{_short(p.key)}` ({markdown_literal(str(err))})")
         st.session_state[p.key] = value
     st.session_state.setdefault(_BOUND_THIS_RUN, {}).update({p.key: p for p in params})
     if problems:

@@ -74,3 +74,10 @@ def test_neuron_grid_names_every_neuron_and_marks_the_dead_ones():
     dead = sum(int(a.inactive.sum()) for a in activity)
     assert sum(label.endswith(": dead") for label in labels) == dead
     assert page.count("✕") == dead + 1  # one per dead neuron, one in the key
+
+
+def test_neuron_grid_marks_undefined_activity_instead_of_failing():
+    page = neuron_grid_html([np.array([0.5, np.nan, np.inf])], [np.array([False, False, True])], inactive_word="dead")
+    labels = re.findall(r'aria-label="(layer \d+, neuron \d+: [^"]+)"', page)
+    assert labels == ["layer 1, neuron 1: mean |a| = 0.5", "layer 1, neuron 2: undefined (not a finite number)",
+                      "layer 1, neuron 3: dead"]
