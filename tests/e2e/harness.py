@@ -4,6 +4,7 @@ class-load script (bench/load_class.py)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +21,12 @@ CHROMIUM_ARGS = [
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PAGES = ("", "curves", "choosing", "softmax_temperature", "vanishing_gradients", "dead_neurons_lab",
          "your_activation")  # URL paths; "" is the landing page
+
+
+def lab_step(page) -> int:
+    """The step counter the lab shows (its first run's, in side-by-side mode)."""
+    text = page.locator('[data-testid="stMetric"]').filter(has_text="Step").first.inner_text()
+    return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))
 
 
 def free_port() -> int:
@@ -70,9 +77,22 @@ class Server:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
-    def tracebacks(self) -> list[str]:
-        """Exceptions the server logged (the app shows users none, so the log is where they go)."""
-        return [line for line in self.output().splitlines() if "Traceback" in line or "Error" in line]
+    def _tracebacks(self, since: int = 0) -> list[str]:
+        """Each exception the server logged after character ``since`` of the log, as its traceback
+        text (chained ones as one)."""
+        text = self.output()[since:].replace("another exception occurred:\n\nTraceback", "another exception occurred: Traceback")
+        return text.split("Traceback (most recent call last):")[1:]
+
+    def tracebacks(self, since: int = 0) -> list[str]:
+        """The last line of each traceback that passes through the app's own code (app.py,
+        app_pages/, ui/, activations_core/)."""
+        ours = ("app.py", "/app_pages/", "/ui/", "/activations_core/")
+        return [b.strip().splitlines()[-1] for b in self._tracebacks(since) if any(o in b for o in ours)]
+
+    def framework_tracebacks(self, since: int = 0) -> int:
+        """How many tracebacks come from Streamlit's server alone, e.g. a websocket closed during its
+        handshake when a tab goes away at once."""
+        return len(self._tracebacks(since)) - len(self.tracebacks(since))
 
     def rss_mib(self) -> float:
         """The server's resident memory now, from /proc."""

@@ -1,32 +1,26 @@
 """Faults a class produces: a tab closed mid-training, a page switch during a run, two tabs of one
 user, a server restart. None may leave a training loop running or show an exception."""
 
-import re
 import time
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import AppPage
-from tests.e2e.harness import Server
+from tests.e2e.harness import Server, lab_step
 
 pytestmark = pytest.mark.e2e
 
 LAB = "dead_neurons_lab?lab_max_steps=20000"
 
 
-def _step(page) -> int:
-    text = page.locator('[data-testid="stMetric"]').filter(has_text="Step").first.inner_text()
-    return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))
-
-
 def _start_training(app: AppPage) -> None:
     app.goto(LAB)
     app.page.get_by_role("button", name="Start").click()
     deadline = time.monotonic() + 20
-    while _step(app.page) == 0 and time.monotonic() < deadline:
+    while lab_step(app.page) == 0 and time.monotonic() < deadline:
         app.page.wait_for_timeout(200)
-    assert _step(app.page) > 0
+    assert lab_step(app.page) > 0
 
 
 def _server_cpu_over(server: Server, seconds: float) -> float:
@@ -56,7 +50,7 @@ def test_switching_pages_during_a_run_pauses_cleanly_and_comes_back(app, server)
     assert _server_cpu_over(server, 3) < 0.3  # the lab's timer went with its page (a frame loop uses > 1 s)
     app.page.locator('[data-testid="stSidebarNav"] a[href$="/dead_neurons_lab"]').click()
     app.wait_idle()
-    assert _step(app.page) > 0  # the run is still there
+    assert lab_step(app.page) > 0  # the run is still there
     app.assert_healthy()
     assert not server.tracebacks()
 
@@ -68,11 +62,11 @@ def test_two_tabs_of_one_user_train_independently(browser, server):
     _start_training(second)
     first.page.get_by_role("button", name="Pause").click()
     first.wait_idle()
-    paused = _step(first.page)
-    before = _step(second.page)
+    paused = lab_step(first.page)
+    before = lab_step(second.page)
     second.page.wait_for_timeout(2000)
-    assert _step(first.page) == paused  # pausing one tab ...
-    assert _step(second.page) > before  # ... leaves the other training
+    assert lab_step(first.page) == paused  # pausing one tab ...
+    assert lab_step(second.page) > before  # ... leaves the other training
     for tab in (first, second):
         tab.assert_healthy()
     context.close()
@@ -95,9 +89,9 @@ def test_a_server_restart_reconnects_to_the_same_view(browser, tmp_path):
         app.page.wait_for_timeout(1000)
         sliders = app.page.locator('[data-testid="stSlider"]')
         assert "8" in sliders.filter(has_text="Neurons per layer").inner_text()  # the link kept the view
-        assert _step(app.page) == 0  # a new server starts a new run, paused
+        assert lab_step(app.page) == 0  # a new server starts a new run, paused
         app.assert_healthy()
-        assert "Traceback" not in server.output()
+        assert not server.tracebacks()
     finally:
         context.close()
         server.stop()

@@ -1,31 +1,26 @@
 """The lab trains live in the browser: Start advances the step counter frame by frame, Pause stops it."""
 
-import re
-
 import pytest
+
+from tests.e2e.harness import lab_step
 
 pytestmark = pytest.mark.e2e
 
 
-def _step(app) -> int:
-    text = app.page.locator('[data-testid="stMetric"]').filter(has_text="Step").first.inner_text()
-    return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))
-
-
 def test_start_trains_live_and_pause_stops(app):
     app.goto("dead_neurons_lab?lab_max_steps=20000")
-    assert _step(app) == 0
+    assert lab_step(app.page) == 0
     app.page.get_by_role("button", name="Start").click()
     app.page.wait_for_timeout(2500)
-    first = _step(app)
+    first = lab_step(app.page)
     app.page.wait_for_timeout(1500)
-    second = _step(app)
+    second = lab_step(app.page)
     assert 0 < first < second, (first, second)  # frames keep arriving
     app.page.get_by_role("button", name="Pause").click()
     app.wait_idle()
-    paused = _step(app)
+    paused = lab_step(app.page)
     app.page.wait_for_timeout(1500)
-    assert _step(app) == paused
+    assert lab_step(app.page) == paused
     app.assert_healthy()
 
 
@@ -44,9 +39,9 @@ def test_identical_frames_do_not_break_the_connection(app):
     app.goto("dead_neurons_lab?lab_max_steps=20000&lab_compare=leaky_relu&lab_lr=4")
     app.page.get_by_role("button", name="Start").click()
     app.page.wait_for_timeout(4000)
-    first = _step(app)
+    first = lab_step(app.page)
     app.page.wait_for_timeout(1500)
-    assert _step(app) > first  # still training, still connected
+    assert lab_step(app.page) > first  # still training, still connected
     pause = app.page.get_by_role("button", name="Pause")
     assert pause.is_enabled()
     pause.click()
