@@ -158,9 +158,14 @@ b2.button(f"Step ×{STEP_BUTTON_STEPS}", on_click=step_once, disabled=running, u
 b3.button("Reset", on_click=reset, icon=":material/restart_alt:", use_container_width=True)
 
 
+def inactive_word(state) -> str:
+    """What the run counts: "dead" neurons, or "saturated" ones for sigmoid and tanh."""
+    return "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
+
+
 def draw(name: str, state) -> None:
     act = choices[name]
-    word = "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
+    word = inactive_word(state)
     h = state.history
     st.subheader(act.display_name)
     m1, m2, m3 = st.columns(3)
@@ -214,10 +219,11 @@ def live() -> None:
 
 live()
 
+
 def run_tables(state) -> dict[str, pd.DataFrame]:
     """The data behind one run's charts: history per recorded step, each hidden neuron, the probability map."""
     h = state.history
-    word = "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
+    word = inactive_word(state)
     history = pd.DataFrame({"step": h.step, "train_loss": h.train_loss, "test_loss": h.test_loss,
                             "train_acc": h.train_acc, "test_acc": h.test_acc, f"{word}_overall": h.dead_overall,
                             **{f"layer_{i + 1}_{word}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}})
