@@ -276,16 +276,22 @@ def main() -> None:
     parser.add_argument("--nice", type=int, default=10, help="the browsers' CPU niceness (0: same as the server)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="classes one after another: memory after each shows whether sessions leak")
+    parser.add_argument("--session-ttl", type=int, default=None,
+                        help="override server.disconnectedSessionTTL (default 120 s) to check memory in quicker rounds")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results_load.md")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing (Debian's chromium package)")
-    server = Server().start()
+    ttl = ("--server.disconnectedSessionTTL", str(args.session_ttl)) if args.session_ttl is not None else ()
+    server = Server(extra_args=ttl).start()
     try:
         fresh = server.rss_mib()
         warm_up(server)
-        reports = [asyncio.run(measure_class(server, args.sessions, args.seconds, args.browsers, args.settle,
-                                             args.ramp, browser_niceness=args.nice)) for _ in range(args.rounds)]
+        reports = []
+        for i in range(args.rounds):
+            reports.append(asyncio.run(measure_class(server, args.sessions, args.seconds, args.browsers, args.settle,
+                                                     args.ramp, browser_niceness=args.nice)))
+            print(f"round {i + 1}: memory (MiB) {reports[-1].memory_mib}", flush=True)
     finally:
         server.stop()
     text = (f"# A class on one server\n\n`python3 bench/load_class.py --sessions {args.sessions} --seconds "

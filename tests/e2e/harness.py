@@ -38,7 +38,8 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a port, with the production config; its output goes to a log file."""
 
-    def __init__(self, port: int | None = None, log: Path | None = None):
+    def __init__(self, port: int | None = None, log: Path | None = None, extra_args: tuple[str, ...] = ()):
+        self.extra_args = extra_args  # e.g. ("--server.disconnectedSessionTTL", "5") for a quicker memory check
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{self.port}.log"
@@ -49,7 +50,7 @@ class Server:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                 "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+                 "--server.port", str(self.port), "--server.address", "127.0.0.1", *self.extra_args],
                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         deadline = time.monotonic() + timeout
