@@ -15,6 +15,6 @@ def test_five_sessions_at_once_see_every_page_and_no_exception(server):
     with ThreadPoolExecutor(1) as pool:  # its own event loop, away from the sync Playwright fixture's
         report = pool.submit(asyncio.run, measure_class(server, sessions=5, seconds=15, browsers=2)).result()
     assert not report.problems, report.problems
-    assert len(report.renders) >= 5  # every session drew at least its first page
-    assert {page for page, _ in report.renders} >= {"why_nonlinearity", "curves", "choosing", "dead_neurons_lab"}
+    # every session drew its first page; the five start on five different pages, the lab among them
+    assert len({page for page, _ in report.renders}) >= 5 and "dead_neurons_lab" in dict(report.renders)
     assert report.lab_steps and min(report.lab_steps) > 0  # the lab trained while the others browsed
