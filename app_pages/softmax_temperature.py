@@ -4,7 +4,6 @@ overflow in the naive formula, and the Jacobian."""
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import streamlit as st
@@ -23,7 +22,7 @@ from ui.figures_softmax import (
 )
 from ui.presenter import controls, shown
 from ui.quiz import question
-from ui.state import UrlParam, bind_url
+from ui.state import UrlParam, bind_url, markdown_literal
 
 LOGITS = UrlParam("sm_logits", DEFAULT_LOGITS_TEXT, "text", max_len=MAX_LOGITS_CHARS)
 NAMES = UrlParam("sm_names", "", "text", max_len=MAX_NAMES_CHARS)
@@ -36,11 +35,6 @@ DOUBLING_CANDIDATES = (2.0, 0.5, 1.0, 4.0)
 SHIFT = 1000.0
 
 
-def plain(text: str) -> str:
-    """Text with every ASCII punctuation mark escaped, so user input cannot become markdown."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
-
-
 def bind_link() -> None:
     """Seed the widgets from the link; unusable logits, names or T fall back with a notice."""
     fresh = {p.key for p in PARAMS if p.key not in st.session_state}
@@ -50,14 +44,14 @@ def bind_link() -> None:
         n = parse_logits(st.session_state[LOGITS.key]).size
     except ValueError as err:
         if LOGITS.key in fresh:
-            problems.append(f"`{LOGITS.key}` ({plain(err)}), so the default logits are shown")
+            problems.append(f"`{LOGITS.key}` ({markdown_literal(err)}), so the default logits are shown")
         st.session_state[LOGITS.key] = LOGITS.default
         n = parse_logits(LOGITS.default).size
     if NAMES.key in fresh:
         try:
             parse_class_names(st.session_state[NAMES.key], n)
         except ValueError as err:
-            problems.append(f"`{NAMES.key}` ({plain(err)}), so the classes are numbered")
+            problems.append(f"`{NAMES.key}` ({markdown_literal(err)}), so the classes are numbered")
             st.session_state[NAMES.key] = NAMES.default
     t = st.session_state[TEMPERATURE.key]
     if t not in TEMPERATURE_STEPS:
@@ -103,7 +97,7 @@ def current_logits() -> np.ndarray:
         z = parse_logits(text)
     except ValueError as err:
         last = st.session_state[LOGITS.key]
-        st.error(f"Logits: {plain(err)}. Still showing the last good logits, `{last}`.",
+        st.error(f"Logits: {markdown_literal(err)}. Still showing the last good logits, `{last}`.",
                  icon=":material/error:")
         return parse_logits(last)
     st.session_state[LOGITS.key] = text.strip()
@@ -115,7 +109,7 @@ def current_names(n: int) -> list[str]:
     try:
         return parse_class_names(st.session_state[NAMES.key], n)
     except ValueError as err:
-        st.warning(f"Class names: {plain(err)}. The classes are numbered instead.",
+        st.warning(f"Class names: {markdown_literal(err)}. The classes are numbered instead.",
                    icon=":material/warning:")
         return default_names(n)
 

@@ -92,10 +92,11 @@ def _short(text: str) -> str:
     return text if len(text) <= 20 else text[:20] + "..."
 
 
-def markdown_literal(text: str) -> str:
-    """Text with every ASCII punctuation mark backslash-escaped, so markdown shows it as typed
-    (a link's text cannot become a link, an image or LaTeX in a notice)."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+def markdown_literal(text: object) -> str:
+    """Text (or an error, or anything str() takes) with every ASCII punctuation mark
+    backslash-escaped, so markdown shows it as typed (user input cannot become a link, an image or
+    LaTeX in a message)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
 
 
 def _fmt(bound: float | None, unbounded: float) -> str:
@@ -121,7 +122,7 @@ def bind_url(params: Sequence[UrlParam]) -> None:
             try:
                 value = p.parse(raw)
             except ValueError as err:
-                problems.append(f"`{_short(p.key)}` ({markdown_literal(str(err))})")
+                problems.append(f"`{_short(p.key)}` ({markdown_literal(err)})")
         st.session_state[p.key] = value
     st.session_state.setdefault(_BOUND_THIS_RUN, {}).update({p.key: p for p in params})
     if problems:
