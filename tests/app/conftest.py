@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _scan_installed_components_once():
+    """Speed only: each new AppTest rescans every installed package's metadata for Streamlit
+    components (about half of opening a page here); the installed packages do not change."""
+    scanner = importlib.import_module("streamlit.components.v2.manifest_scanner")
+    with pytest.MonkeyPatch.context() as mp:
+        if hasattr(scanner, "scan_component_manifests"):
+            mp.setattr(scanner, "scan_component_manifests",
+                       functools.cache(scanner.scan_component_manifests))
+        yield
 
 
 def open_page(page: str, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:

@@ -13,7 +13,6 @@ gained the formula selects it, so the page draws the hostile formula.
 from __future__ import annotations
 
 import functools
-import importlib
 import math
 
 import pytest
@@ -35,18 +34,6 @@ HOSTILE_FORMULAS = ("x * sigmoid(a * x)", "exp(exp(exp(20))) + a * x", "(-2)**0.
                     "exp(exp(a * x))")
 MAX_EXTRA = 6  # kind-specific junk per parameter, at most
 RUNS = len(COMMON_JUNK) + MAX_EXTRA
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _scan_installed_components_once():
-    """Speed only: each new AppTest rescans every installed package's metadata for Streamlit
-    components (about half of opening a page here); the installed packages do not change."""
-    scanner = importlib.import_module("streamlit.components.v2.manifest_scanner")
-    with pytest.MonkeyPatch.context() as mp:
-        if hasattr(scanner, "scan_component_manifests"):
-            mp.setattr(scanner, "scan_component_manifests",
-                       functools.cache(scanner.scan_component_manifests))
-        yield
 
 
 def _number_junk(p: UrlParam) -> list:
