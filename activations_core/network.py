@@ -21,8 +21,9 @@ Statistics use evaluation mode (batch norm with running statistics) on the whole
 history row ``step = s`` describes the network after s updates.
 
 Determinism: weights come from ``np.random.default_rng(seed)``, epoch e's minibatch order from
-``np.random.default_rng((seed, 1, e))``; the same config, seed and data give the same run bit for
-bit however its steps are split between calls to ``train_steps``.
+``epoch_order(seed, e, n)`` (a 32-bit hash the browser's trainer computes too); the same config,
+seed and data give the same run bit for bit however its steps are split between calls to
+``train_steps``.
 
 A page keeps one NetState per session (plain numpy arrays in dataclasses, picklable, a few tens
 of kB; nothing here is global) and per frame calls
@@ -60,8 +61,10 @@ __all__ = [
     "NetConfig",
     "NetState",
     "Preset",
+    "browser_spec",
     "dead_criterion",
     "decision_grid",
+    "epoch_order",
     "from_json_dict",
     "init_network",
     "loss_and_gradients",
@@ -636,12 +639,43 @@ def train_steps(
         return _train(state, data, n_steps, time_budget)
 
 
+_MIX_MULTIPLIERS = (0x7FEB352D, 0x846CA68B)  # "lowbias32" (C. Wellons), a 32-bit integer hash
+_GOLDEN_32 = 0x9E3779B9
+
+
+def _mix32(x: np.ndarray) -> np.ndarray:
+    """A well-mixed 32-bit hash of each uint64 entry of x (taken mod 2^32), as uint64 values < 2^32.
+
+    Plain 32-bit integer arithmetic, so the browser's trainer (ui/lab/trainer.js, Math.imul)
+    computes the same numbers bit for bit.
+    """
+    mask = np.uint64(0xFFFFFFFF)
+    x = x & mask
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(_MIX_MULTIPLIERS[0])) & mask
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(_MIX_MULTIPLIERS[1])) & mask
+    x ^= x >> np.uint64(16)
+    return x
+
+
+def epoch_order(seed: int, epoch: int, n_train: int) -> np.ndarray:
+    """The order in which epoch ``epoch`` visits the n_train training points (a permutation).
+
+    Sorting the points by a 32-bit hash of (seed, epoch, index), ties by index: a shuffle that
+    JavaScript reproduces exactly (numpy's Generator.permutation it could not).
+    """
+    key = _mix32(_mix32(np.array([seed], dtype=np.uint64)) ^ np.uint64(epoch))
+    keys = _mix32(key + np.arange(n_train, dtype=np.uint64) * np.uint64(_GOLDEN_32))
+    return np.argsort(keys, kind="stable")
+
+
 def _minibatch(seed: int, step: int, n_train: int, batch: int, cache: dict) -> np.ndarray:
-    """Row indices of the minibatch for update ``step``: epoch e's permutation (seed, 1, e), cut in order."""
+    """Row indices of the minibatch for update ``step``: ``epoch_order``, cut in consecutive batches."""
     epoch, index = divmod(step, n_train // batch)
     if cache.get("epoch") != epoch:
         cache["epoch"] = epoch
-        cache["order"] = np.random.default_rng((seed, 1, epoch)).permutation(n_train)
+        cache["order"] = epoch_order(seed, epoch, n_train)
     return cache["order"][index * batch : (index + 1) * batch]
 
 
@@ -853,10 +887,33 @@ def to_json_dict(state: NetState) -> dict:
     }
 
 
-def from_json_dict(data: dict) -> NetState:
-    """The NetState that to_json_dict exported (registry activations only); ValueError if malformed."""
+def browser_spec(state: NetState, data: Dataset) -> dict:
+    """What the browser's trainer (ui/lab/trainer.js) starts from: the run, its data, its rule for "inactive".
+
+    {"state": to_json_dict(state), "data": the train and test points and labels as lists,
+    "saturation": [centre, half width] of a saturating activation's range, or None}. JSON carries
+    every float64 exactly, so the browser continues from the very numbers Python has.
+    """
+    _check_data(data)
+    window = _saturation_window(state.config.activation)
+    return {
+        "state": to_json_dict(state),
+        "data": {name: getattr(data, name).tolist() for name in ("X_train", "y_train", "X_test", "y_test")},
+        "saturation": None if window is None else list(window),
+    }
+
+
+def from_json_dict(data: dict, activation: Activation | None = None) -> NetState:
+    """The NetState that to_json_dict exported; ValueError if malformed.
+
+    ``activation`` stands in for the exported name (a custom formula's Activation, which no
+    name in the registry finds).
+    """
     try:
-        config = NetConfig(**{**data["config"], "hidden": tuple(data["config"]["hidden"])})
+        config = dict(data["config"], hidden=tuple(data["config"]["hidden"]))
+        if activation is not None:
+            config["activation"] = activation
+        config = NetConfig(**config)
         state = init_network(config, data["seed"])
         h = data["history"]
         width = len(config.hidden)

@@ -1,7 +1,13 @@
-"""Dead-neuron lab: a toy network trained live, with the causes of dead ReLU neurons as knobs."""
+"""Dead-neuron lab: a toy network trained live in the browser, with the causes of dead ReLU neurons as knobs.
 
+The browser trains and draws (ui/lab_component.py); this script sets the runs up, and computes
+the tables, exports and answers from the state the browser sends back when training pauses.
+"""
+
+import dataclasses
+import functools
+import hashlib
 import json
-import time
 
 import numpy as np
 import pandas as pd
@@ -9,18 +15,15 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
-from activations_core.network import (PRESETS, NetConfig, dead_criterion, decision_grid, init_network,
-                                      neuron_activity, predict_proba, to_json_dict, train_steps)
-from ui.catalog import activation_choices
-from ui.figures_lab import boundary_figure, neuron_grid_html, training_figure
+from activations_core.network import (PRESETS, NetConfig, dead_criterion, decision_grid, from_json_dict,
+                                      init_network, neuron_activity, to_json_dict, train_steps)
+from ui.catalog import FORMULA, activation_choices, parsed_formula
+from ui.lab_component import LabRun, show_live_lab
 from ui.presenter import controls, presenting, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
 
-FRAME_SECONDS = 0.15     # up to 6.7 frames per second while training (5 is the target)
-FRAME_BUDGET = 0.06      # seconds of training per frame, shared by the runs shown
-STEPS_PER_FRAME = 200    # and never more steps than this per frame
-STEP_BUTTON_STEPS = 10
+MAX_STEP_OPTIONS = ("300", "1000", "3000", "10000", "50000")
 LR_OPTIONS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "2", "4", "10")
 choices = activation_choices()
 NAMES = tuple(choices)
@@ -40,7 +43,7 @@ PARAMS = (
     UrlParam("lab_momentum", 0.0, "float", 0.0, 0.95),
     UrlParam("lab_bn", False, "bool"),
     UrlParam("lab_batch", 0, "int", 0, 400),
-    UrlParam("lab_max_steps", 1000, "int", 100, 20000),
+    UrlParam("lab_max_steps", "10000", "choice", options=MAX_STEP_OPTIONS),
     UrlParam("lab_seed", 11, "int", 0, 2**31 - 1),
 ) + tuple(UrlParam(f"lab_{n}_{p.name}", p.default, "float", p.min, p.max)
           for n, a in choices.items() for p in a.params)
@@ -56,7 +59,7 @@ def load_preset(key: str) -> None:
               lab_act=c.activation, lab_layers=len(c.hidden), lab_width=c.hidden[0], lab_init=c.init,
               lab_scale=c.init_scale, lab_bias=c.bias_init, lab_lr=f"{c.learning_rate:g}",
               lab_momentum=c.momentum, lab_bn=c.batch_norm, lab_batch=c.batch_size or 0,
-              lab_max_steps=c.max_steps, lab_compare="none", lab_running=False)
+              lab_max_steps=str(c.max_steps), lab_compare="none")
 
 
 st.title("Dead-neuron lab")
@@ -101,7 +104,9 @@ with controls():
         st.slider("Momentum", 0.0, 0.95, step=0.05, key="lab_momentum")
         st.slider("Batch size (0 = full batch)", 0, 400, step=10, key="lab_batch")
         st.toggle("Batch normalisation", key="lab_bn")
-        st.slider("Stop after steps", 100, 20000, step=100, key="lab_max_steps")
+        st.select_slider("Stop after steps", MAX_STEP_OPTIONS, key="lab_max_steps",
+                         help="Training pauses by itself at this step; the learning rate, momentum and this "
+                              "take effect at once, without starting again.")
 
 
 @st.cache_data(max_entries=32)
@@ -110,13 +115,19 @@ def dataset(name, n, noise, seed):
 
 
 def config_for(name: str) -> NetConfig:
+    """The run's settings; the learning rate, momentum and stop step are the ones the run started with."""
     act = name if name in ACTIVATIONS else choices[name]
     return NetConfig(
         hidden=(ss.lab_width,) * ss.lab_layers, activation=act,
         activation_params=tuple((p.name, float(ss[f"lab_{name}_{p.name}"])) for p in choices[name].params),
         batch_norm=ss.lab_bn, init=ss.lab_init, init_scale=ss.lab_scale, bias_init=ss.lab_bias,
         learning_rate=float(ss.lab_lr), momentum=ss.lab_momentum, batch_size=ss.lab_batch or None,
-        max_steps=ss.lab_max_steps)
+        max_steps=int(ss.lab_max_steps))
+
+
+def inactive_word(state) -> str:
+    """What the run counts: "dead" neurons, or "saturated" ones for sigmoid and tanh."""
+    return "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
 
 
 names = [ss.lab_act] + ([ss.lab_compare] if ss.lab_compare not in ("none", ss.lab_act) else [])
@@ -127,97 +138,48 @@ except ValueError as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
 
-signature = (ss.lab_data, ss.lab_points, ss.lab_noise, ss.lab_seed, repr(configs))
-if ss.get("lab_signature") != signature:  # settings changed: start again from step 0
+# What starts a run again from step 0; the learning rate, momentum and stop step change a running
+# network instead (the browser takes them at once).
+live_fields = ("learning_rate", "momentum", "max_steps")
+signature = repr((ss.lab_data, ss.lab_points, ss.lab_noise, ss.lab_seed,
+                  [(n, [(f.name, getattr(c, f.name)) for f in dataclasses.fields(c) if f.name not in live_fields])
+                   for n, c in configs.items()]))
+if ss.get("lab_signature") != signature:
     ss.lab_signature = signature
-    ss.lab_runs = {n: train_steps(init_network(cfg, ss.lab_seed), data, 0) for n, cfg in configs.items()}
-    ss.lab_running = False
+    ss.lab_run_count = ss.get("lab_run_count", 0) + 1
+    ss.lab_run_id = f"{hashlib.sha256(signature.encode()).hexdigest()[:12]}-{ss.lab_run_count}"
+    ss.lab_start = {n: train_steps(init_network(cfg, ss.lab_seed), data, 0) for n, cfg in configs.items()}
+    ss.lab_runs = dict(ss.lab_start)
 
 
-def set_running(on: bool) -> None:
-    ss.lab_running = on
-    ss.pop("lab_frame_at", None)  # the first frame after a start is not late
+def formula_program(name: str):
+    """A typed formula compiled for the browser (None for the built-ins)."""
+    if name != "custom":
+        return None
+    from activations_core.formula_program import formula_program as compile_formula
+    return compile_formula(parsed_formula(ss[FORMULA.key]))
 
 
-def step_once() -> None:
-    ss.lab_runs = {n: train_steps(s, data, STEP_BUTTON_STEPS) for n, s in ss.lab_runs.items()}
+def take_sync(sync) -> None:
+    """Keep the runs the browser sent (after a pause, a step, a reset or the end of training)."""
+    if not isinstance(sync, dict) or sync.get("run_id") != ss.lab_run_id:
+        return  # from a run these settings have replaced
+    try:
+        runs = sync["runs"]
+        ss.lab_runs = {n: from_json_dict(state, activation=None if n in ACTIVATIONS else choices[n])
+                       for n, state in zip(names, runs, strict=True)}
+    except (KeyError, TypeError, ValueError) as err:
+        st.warning(f"The lab's state could not be read back ({err}); the tables show the last state that could.")
 
 
-def reset() -> None:
-    ss.lab_signature = None
-
-
-running = ss.get("lab_running", False) and not all(s.finished for s in ss.lab_runs.values())
-b1, b2, b3, _ = st.columns([1, 1, 1, 3])
-if running:
-    b1.button("Pause", on_click=set_running, args=(False,), icon=":material/pause:", use_container_width=True)
-else:
-    b1.button("Start", on_click=set_running, args=(True,), icon=":material/play_arrow:", use_container_width=True,
-              type="primary")
-b2.button(f"Step ×{STEP_BUTTON_STEPS}", on_click=step_once, disabled=running, use_container_width=True)
-b3.button("Reset", on_click=reset, icon=":material/restart_alt:", use_container_width=True)
-
-
-def inactive_word(state) -> str:
-    """What the run counts: "dead" neurons, or "saturated" ones for sigmoid and tanh."""
-    return "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
-
-
-def draw(name: str, state) -> None:
-    act = choices[name]
-    word = inactive_word(state)
-    h = state.history
-    st.subheader(act.display_name)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Step", f"{state.step:,}")
-    m2.metric("Test accuracy", f"{h.test_acc[-1]:.1%}")
-    m3.metric(f"Hidden neurons {word}", f"{h.dead_overall[-1]:.0%}")
-    if state.diverged:
-        st.warning("The loss stopped being finite: the learning rate is too high for this network.")
-    p, dark = presenting(), st.context.theme.type == "dark"
-    xs, ys, P = decision_grid(state, 60, data.bounds)
-    boundary = boundary_figure(xs, ys, P, data.X_train, data.y_train, predict_proba(state, data.X_train),
-                               dark=dark, presenting=p)
-    st.plotly_chart(boundary, theme=None, key=f"lab_boundary_{name}",
-                    alt=f"Decision boundary of the {act.display_name} network")
-    fractions = {f"layer {i + 1} {word}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}
-    training = training_figure(h.step, {"train loss": h.train_loss, "test loss": h.test_loss}, fractions,
-                               fraction_title=f"fraction {word}", dark=dark, presenting=p)
-    st.plotly_chart(training, theme=None, key=f"lab_training_{name}",
-                    alt=f"Training and test loss, and the fraction of {word} neurons per layer, against step")
-    activity = neuron_activity(state, data.X_train)
-    st.html(neuron_grid_html([a.mean_abs for a in activity], [a.inactive for a in activity],
-                             inactive_word=word, presenting=p))
-
-
-def frame_budget() -> float:
-    """Seconds of training for this frame: FRAME_BUDGET, cut in proportion when frames arrive late.
-
-    Frames more than 50% late (a slow browser stays within that) mean a busy server, e.g. a class
-    training at once: training less per frame keeps every student's frames and pages coming
-    instead of queueing behind the training. Never below a fifth of the budget.
-    """
-    now = time.monotonic()
-    interval = now - ss.get("lab_frame_at", now - FRAME_SECONDS)
-    ss.lab_frame_at = now
-    return FRAME_BUDGET * min(1.0, max(1.5 * FRAME_SECONDS / max(interval, 1e-3), 0.2))
-
-
-@st.fragment(run_every=FRAME_SECONDS if running else None)
-def live() -> None:
-    runs = ss.lab_runs
-    if ss.get("lab_running", False):
-        budget = frame_budget() / len(runs)
-        ss.lab_runs = runs = {n: train_steps(s, data, STEPS_PER_FRAME, time_budget=budget) for n, s in runs.items()}
-        if all(s.finished for s in runs.values()):
-            ss.lab_running = False
-            st.rerun(scope="app")  # stop the timer
-    for col, (name, state) in zip(st.columns(len(runs)), runs.items()):
-        with col:
-            draw(name, state)
-
-
-live()
+p = presenting()
+sync = show_live_lab(
+    ss.lab_run_id,
+    [LabRun(n, choices[n].display_name, inactive_word(ss.lab_start[n]), ss.lab_start[n], ss.lab_runs[n],
+            formula_program(n)) for n in names],
+    data, learning_rate=float(ss.lab_lr), momentum=float(ss.lab_momentum), max_steps=int(ss.lab_max_steps),
+    dark=st.context.theme.type == "dark", presenting=p)
+take_sync(sync)
 
 
 def run_tables(state) -> dict[str, pd.DataFrame]:
@@ -237,25 +199,31 @@ def run_tables(state) -> dict[str, pd.DataFrame]:
     return {"history": history, "neurons": neurons, "probability_map": grid}
 
 
-if not running:  # tables and downloads only between frames: they would slow every frame down
-    with st.expander("Data behind the charts, and export (history CSV, weights JSON)"):
-        for name, state in ss.lab_runs.items():
-            title = choices[name].display_name
+def csv_of(state, part: str) -> bytes:
+    """One table as CSV: built only when its download button is clicked."""
+    return run_tables(state)[part].to_csv(index=False).encode()
+
+
+with st.expander("Data behind the charts, and export (history CSV, weights JSON)"):
+    st.caption("As the lab last reported it: the tables and files follow each Pause, Step and Reset, and the end "
+               "of training; nothing is sent to the server while the network trains.")
+    for name, state in ss.lab_runs.items():
+        title = choices[name].display_name
+        if shown("tables"):
             tables = run_tables(state)
-            if shown("tables"):
-                st.markdown(f"**{title}**: training history (every recorded step) and hidden neurons now")
-                t1, t2 = st.columns([3, 2])
-                t1.dataframe(tables["history"], hide_index=True, height=240, key=f"lab_history_table_{name}")
-                t2.dataframe(tables["neurons"], hide_index=True, height=240, key=f"lab_neuron_table_{name}")
-            e1, e2, e3, e4 = st.columns(4)
-            for column, (part, label) in zip((e1, e2, e3), (("history", "history CSV"), ("neurons", "neurons CSV"),
-                                                             ("probability_map", "probability map CSV"))):
-                column.download_button(f"{title}: {label}", tables[part].to_csv(index=False).encode(),
-                                       file_name=f"lab_{name}_{part}.csv", mime="text/csv", on_click="ignore",
-                                       key=f"lab_csv_{part}_{name}")
-            e4.download_button(f"{title}: weights JSON", json.dumps(to_json_dict(state)).encode(),
-                               file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",
-                               key=f"lab_json_{name}")
+            st.markdown(f"**{title}** at step {state.step:,}: training history (every recorded step) and hidden neurons")
+            t1, t2 = st.columns([3, 2])
+            t1.dataframe(tables["history"], hide_index=True, height=240, key=f"lab_history_table_{name}")
+            t2.dataframe(tables["neurons"], hide_index=True, height=240, key=f"lab_neuron_table_{name}")
+        e1, e2, e3, e4 = st.columns(4)
+        for column, (part, label) in zip((e1, e2, e3), (("history", "history CSV"), ("neurons", "neurons CSV"),
+                                                         ("probability_map", "probability map CSV"))):
+            column.download_button(f"{title}: {label}", functools.partial(csv_of, state, part),
+                                   file_name=f"lab_{name}_{part}.csv", mime="text/csv", on_click="ignore",
+                                   key=f"lab_csv_{part}_{name}")
+        e4.download_button(f"{title}: weights JSON", functools.partial(lambda s: json.dumps(to_json_dict(s)).encode(), state),
+                           file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",
+                           key=f"lab_json_{name}")
 
 
 @st.cache_data(max_entries=8)
