@@ -24,9 +24,9 @@ PAGES = ("", "curves", "choosing", "softmax_temperature", "vanishing_gradients",
 
 
 def lab_step(page) -> int:
-    """The step counter the lab shows (its first run's, in side-by-side mode)."""
-    text = page.locator('[data-testid="stMetric"]').filter(has_text="Step").first.inner_text()
-    return int(re.search(r"Step\s+([\d,]+)", text).group(1).replace(",", ""))
+    """The step counter the live lab shows (its first run's, in side-by-side mode)."""
+    text = page.locator('.run [data-number="step"] .big').first.inner_text()  # Playwright looks inside shadow roots
+    return int(text.replace(",", ""))
 
 
 def free_port() -> int:
