@@ -15,10 +15,10 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
-from activations_core.network import (PRESETS, NetConfig, dead_criterion, decision_grid, from_json_dict,
+from activations_core.network import (PRESETS, NetConfig, dead_criterion, decision_grid,
                                       init_network, neuron_activity, to_json_dict, train_steps)
 from ui.catalog import FORMULA, activation_choices, parsed_formula
-from ui.lab_component import LabRun, show_live_lab
+from ui.lab_component import LabRun, runs_from_sync, show_live_lab
 from ui.presenter import controls, presenting, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
@@ -146,8 +146,7 @@ signature = repr((ss.lab_data, ss.lab_points, ss.lab_noise, ss.lab_seed,
                    for n, c in configs.items()]))
 if ss.get("lab_signature") != signature:
     ss.lab_signature = signature
-    ss.lab_run_count = ss.get("lab_run_count", 0) + 1
-    ss.lab_run_id = f"{hashlib.sha256(signature.encode()).hexdigest()[:12]}-{ss.lab_run_count}"
+    ss.lab_run_id = hashlib.sha256(signature.encode()).hexdigest()[:16]  # the same settings, the same run
     ss.lab_start = {n: train_steps(init_network(cfg, ss.lab_seed), data, 0) for n, cfg in configs.items()}
     ss.lab_runs = dict(ss.lab_start)
 
@@ -160,26 +159,15 @@ def formula_program(name: str):
     return compile_formula(parsed_formula(ss[FORMULA.key]))
 
 
-def take_sync(sync) -> None:
-    """Keep the runs the browser sent (after a pause, a step, a reset or the end of training)."""
-    if not isinstance(sync, dict) or sync.get("run_id") != ss.lab_run_id:
-        return  # from a run these settings have replaced
-    try:
-        runs = sync["runs"]
-        ss.lab_runs = {n: from_json_dict(state, activation=None if n in ACTIVATIONS else choices[n])
-                       for n, state in zip(names, runs, strict=True)}
-    except (KeyError, TypeError, ValueError) as err:
-        st.warning(f"The lab's state could not be read back ({err}); the tables show the last state that could.")
-
-
 p = presenting()
-sync = show_live_lab(
-    ss.lab_run_id,
-    [LabRun(n, choices[n].display_name, inactive_word(ss.lab_start[n]), ss.lab_start[n], ss.lab_runs[n],
-            formula_program(n)) for n in names],
-    data, learning_rate=float(ss.lab_lr), momentum=float(ss.lab_momentum), max_steps=int(ss.lab_max_steps),
-    dark=st.context.theme.type == "dark", presenting=p)
-take_sync(sync)
+runs = [LabRun(n, choices[n].display_name, inactive_word(ss.lab_start[n]), ss.lab_start[n], ss.lab_runs[n],
+               formula_program(n)) for n in names]
+sync = show_live_lab(ss.lab_run_id, runs, data, learning_rate=float(ss.lab_lr), momentum=float(ss.lab_momentum),
+                     max_steps=int(ss.lab_max_steps), dark=st.context.theme.type == "dark", presenting=p)
+try:  # the browser's state after a pause, a step, a reset or the end of training
+    ss.lab_runs = runs_from_sync(sync, ss.lab_run_id, runs) or ss.lab_runs
+except ValueError as err:
+    st.warning(f"The lab's state could not be read back ({err}); the tables show the last state that could.")
 
 
 def run_tables(state) -> dict[str, pd.DataFrame]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from activations_core.network import NetState, browser_spec
+from activations_core.network import NetState, browser_spec, from_json_dict
 from activations_core.datasets import Dataset
 from ui.theme import DIVERGING, OKABE_ITO, colour
 
@@ -71,3 +71,24 @@ def show_live_lab(run_id: str, runs: list[LabRun], data: Dataset, *, learning_ra
     }
     result = _live_lab(key=key, data=payload, on_sync_change=lambda: None)
     return result.sync
+
+
+def runs_from_sync(sync, run_id: str, runs: list[LabRun]) -> dict[str, NetState] | None:
+    """The runs a message from the lab carries, by name; None if there is no message or it belongs
+    to a run these settings replaced. ValueError if it is malformed or does not fit the runs
+    (another seed, another architecture): a browser is not trusted to send what it should.
+    """
+    if sync is None:
+        return None
+    if not isinstance(sync, dict) or not isinstance(sync.get("runs"), list) or len(sync["runs"]) != len(runs):
+        raise ValueError("the message is not a list of the lab's runs")
+    if sync.get("run_id") != run_id:
+        return None
+    states = {}
+    for run, exported in zip(runs, sync["runs"]):
+        state = from_json_dict(exported, activation=run.start.config.activation)
+        if (state.seed, state.config.hidden, state.config.batch_norm) != (
+                run.start.seed, run.start.config.hidden, run.start.config.batch_norm):
+            raise ValueError(f"the {run.title} run has another seed or shape than the one on the page")
+        states[run.name] = state
+    return states

@@ -4,26 +4,48 @@ import json
 
 import pytest
 
-from activations_core.network import PRESETS
-from tests.app.conftest import figures, open_page
+from activations_core.datasets import make_dataset
+from activations_core.network import train_steps
+from tests.app.conftest import open_page
 
 
 def _button(at, label):
     return next(b for b in at.button if b.label.startswith(label))
 
 
-def _dead_fraction_metric(at):
-    return next(m.value for m in at.metric if m.label.startswith("Hidden neurons"))
+def _lab_data(at) -> dict:
+    """What the page gave the live lab component (the browser trains from it)."""
+    (component,) = at.get("bidi_component")
+    return json.loads(component.proto.json)
 
 
-def test_step_trains_and_changes_the_plots():
+def _trained(at, name: str, steps: int):
+    """The page's run ``name`` trained ``steps`` steps by the core, as the browser would send it back."""
+    data = make_dataset(at.session_state["lab_data"], n=at.session_state["lab_points"],
+                        noise=at.session_state["lab_noise"], seed=at.session_state["lab_seed"])
+    return train_steps(at.session_state["lab_start"][name], data, steps)
+
+
+def test_the_lab_gets_the_data_and_the_untrained_network():
     at = open_page("dead_neurons_lab")
-    before = figures(at)
-    _button(at, "Step").click().run()
-    assert not at.exception
-    assert next(m.value for m in at.metric if m.label == "Step") == "10"
-    image = lambda figs: figs[0]["layout"]["images"][0]["source"]  # the boundary's probability map
-    assert image(figures(at)) != image(before)
+    lab = _lab_data(at)
+    (run,) = lab["runs"]
+    assert run["title"] == "ReLU" and run["word"] == "dead" and run["resume"] is None
+    spec = run["spec"]
+    assert spec["state"]["step"] == 0 and spec["state"]["layer_sizes"] == [2, 16, 16, 1]
+    assert len(spec["data"]["X_train"]) + len(spec["data"]["X_test"]) == 400
+    assert lab["live"] == {"learning_rate": 0.3, "momentum": 0.0, "max_steps": 10000}
+
+
+def test_learning_rate_changes_the_running_network_and_width_starts_again():
+    at = open_page("dead_neurons_lab")
+    first = _lab_data(at)["run_id"]
+    at.select_slider(key="lab_lr").set_value("1").run()
+    lab = _lab_data(at)
+    assert lab["run_id"] == first and lab["live"]["learning_rate"] == 1.0  # no reset: the browser takes it
+    at.slider(key="lab_width").set_value(8).run()
+    lab = _lab_data(at)
+    assert lab["run_id"] != first and lab["runs"][0]["spec"]["state"]["layer_sizes"] == [2, 8, 8, 1]
 
 
 def test_negative_bias_scenario_shows_dead_neurons_from_the_start():
@@ -32,15 +54,24 @@ def test_negative_bias_scenario_shows_dead_neurons_from_the_start():
     _button(at, "Load scenario").click().run()
     assert not at.exception
     assert at.slider(key="lab_bias").value == pytest.approx(-3.0)
-    dead = float(_dead_fraction_metric(at).rstrip("%")) / 100
-    assert dead > 0.5  # most neurons are dead at step 0 (the core's tests pin the exact numbers)
+    history = _lab_data(at)["runs"][0]["spec"]["state"]["history"]
+    assert history["dead_overall"][0] > 0.5  # most neurons are dead at step 0 (the core's tests pin the numbers)
     assert at.query_params["lab_bias"] == "-3.0"
 
 
 def test_side_by_side_trains_two_networks():
     at = open_page("dead_neurons_lab", {"lab_compare": "leaky_relu"})
-    assert len(at.get("plotly_chart")) == 4  # a boundary and a training chart per network
-    assert [h.value for h in at.subheader][:2] == ["ReLU", "Leaky ReLU"]
+    runs = _lab_data(at)["runs"]
+    assert [r["title"] for r in runs] == ["ReLU", "Leaky ReLU"]
+    assert runs[0]["spec"]["state"]["weights"] == runs[1]["spec"]["state"]["weights"]  # one starting point
+
+
+def test_a_network_paused_in_the_browser_resumes_from_where_it_was():
+    at = open_page("dead_neurons_lab")
+    at.session_state["lab_runs"] = {"relu": _trained(at, "relu", 25)}  # what a pause hands the page
+    at.run()
+    (run,) = _lab_data(at)["runs"]
+    assert run["spec"]["state"]["step"] == 0 and run["resume"]["state"]["step"] == 25
 
 
 def test_shared_url_sets_the_widgets():
@@ -75,13 +106,46 @@ def test_export_offers_history_and_weights():
     assert any("history CSV" in l for l in labels) and any("weights JSON" in l for l in labels)
 
 
-def test_the_charts_data_is_offered_as_tables_that_match_the_metrics():
+def test_the_tables_show_the_state_the_browser_sent():
     at = open_page("dead_neurons_lab")
-    _button(at, "Step").click().run()
+    trained = _trained(at, "relu", 10)
+    at.session_state["lab_runs"] = {"relu": trained}
+    at.run()
     tables = [t.value for t in at.dataframe]
     history = next(v for v in tables if "train_loss" in v.columns)
     neurons = next(v for v in tables if "mean_abs_activation" in v.columns)
-    assert list(history["step"])[-1] == 10
+    assert list(history["step"]) == list(range(11))
     assert len(neurons) == 32  # the default 2 x 16 hidden neurons
-    dead_shown = float(_dead_fraction_metric(at).rstrip("%")) / 100
-    assert neurons["dead"].mean() == pytest.approx(dead_shown, abs=0.005)
+    assert neurons["dead"].mean() == pytest.approx(trained.history.dead_overall[-1])
+
+
+def _runs_and_message():
+    from activations_core.network import NetConfig, init_network, to_json_dict
+    from ui.lab_component import LabRun
+
+    data = make_dataset("circles", n=100, noise=0.1, seed=1)
+    start = train_steps(init_network(NetConfig(hidden=(4,)), 3), data, 0)
+    runs = [LabRun("relu", "ReLU", "dead", start, start)]
+    return runs, {"run_id": "r1", "reason": "pause", "runs": [to_json_dict(train_steps(start, data, 5))]}
+
+
+@pytest.mark.parametrize("junk", [[], "x", {"runs": 3}, {"run_id": "r1", "runs": [{}]},
+                                  {"run_id": "r1", "runs": [{"config": {"hidden": "many"}}]}])
+def test_a_malformed_message_from_the_browser_is_refused_with_a_reason(junk):
+    from ui.lab_component import runs_from_sync
+
+    runs, _ = _runs_and_message()
+    with pytest.raises(ValueError):
+        runs_from_sync(junk, "r1", runs)
+
+
+def test_a_message_from_an_older_run_or_another_seed_is_not_taken():
+    from ui.lab_component import runs_from_sync
+
+    runs, message = _runs_and_message()
+    assert runs_from_sync(None, "r1", runs) is None
+    assert runs_from_sync(message, "r0", runs) is None  # settings changed since: ignored
+    assert runs_from_sync(message, "r1", runs)["relu"].step == 5
+    message["runs"][0]["seed"] = 4
+    with pytest.raises(ValueError, match="another seed"):
+        runs_from_sync(message, "r1", runs)

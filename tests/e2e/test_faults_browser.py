@@ -1,5 +1,6 @@
 """Faults a class produces: a tab closed mid-training, a page switch during a run, two tabs of one
-user, a server restart. None may leave a training loop running or show an exception."""
+user, a server restart. None may leave work running on the server or show an exception; the lab
+trains in the browser, so none may lose a run either."""
 
 import time
 
@@ -11,12 +12,12 @@ from tests.e2e.harness import Server, lab_step
 
 pytestmark = pytest.mark.e2e
 
-LAB = "dead_neurons_lab?lab_max_steps=20000"
+LAB = "dead_neurons_lab?lab_max_steps=50000"
 
 
 def _start_training(app: AppPage) -> None:
     app.goto(LAB)
-    app.page.get_by_role("button", name="Start").click()
+    app.page.get_by_role("button", name="Start", exact=True).click()
     deadline = time.monotonic() + 20
     while lab_step(app.page) == 0 and time.monotonic() < deadline:
         app.page.wait_for_timeout(200)
@@ -29,28 +30,26 @@ def _server_cpu_over(server: Server, seconds: float) -> float:
     return server.cpu_seconds() - before
 
 
-def test_closing_a_tab_mid_training_stops_its_training(browser, server):
+def test_closing_a_tab_mid_training_leaves_the_server_idle(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     app = AppPage(context.new_page(), server.url)
     _start_training(app)
-    training = _server_cpu_over(server, 3)
-    assert training > 0.1  # training frames keep the server busy ...
+    assert _server_cpu_over(server, 3) < 0.3  # the browser trains: no frame costs the server anything ...
     context.close()
     time.sleep(1)
-    assert _server_cpu_over(server, 3) < 0.5 * training  # ... and stop with the tab: no loop left running
+    assert _server_cpu_over(server, 3) < 0.3  # ... and a closed tab leaves nothing behind
     assert not server.tracebacks()
 
 
-def test_switching_pages_during_a_run_pauses_cleanly_and_comes_back(app, server):
+def test_switching_pages_during_a_run_comes_back_to_the_same_run(app, server):
     _start_training(app)
     app.page.locator('[data-testid="stSidebarNav"] a[href$="/curves"]').click()
     expect(app.page.get_by_role("heading", name="Curves and derivatives")).to_be_visible(timeout=30_000)
     app.wait_idle()
-    time.sleep(1)
-    assert _server_cpu_over(server, 3) < 0.3  # the lab's timer went with its page (a frame loop uses > 1 s)
+    assert _server_cpu_over(server, 2) < 0.3
     app.page.locator('[data-testid="stSidebarNav"] a[href$="/dead_neurons_lab"]').click()
     app.wait_idle()
-    assert lab_step(app.page) > 0  # the run is still there
+    assert lab_step(app.page) > 0  # the run is still there, not back at step 0
     app.assert_healthy()
     assert not server.tracebacks()
 
@@ -60,7 +59,7 @@ def test_two_tabs_of_one_user_train_independently(browser, server):
     first, second = (AppPage(context.new_page(), server.url) for _ in range(2))
     _start_training(first)
     _start_training(second)
-    first.page.get_by_role("button", name="Pause").click()
+    first.page.get_by_role("button", name="Pause", exact=True).click()
     first.wait_idle()
     paused = lab_step(first.page)
     before = lab_step(second.page)
@@ -77,19 +76,24 @@ def test_a_server_restart_reconnects_to_the_same_view(browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     app = AppPage(context.new_page(), server.url)
     try:
-        app.goto("dead_neurons_lab?lab_width=8&lab_max_steps=20000")
-        app.page.get_by_role("button", name="Start").click()
+        app.goto("dead_neurons_lab?lab_width=8&lab_max_steps=50000")
+        app.page.get_by_role("button", name="Start", exact=True).click()
         app.page.wait_for_timeout(1000)
         server.stop()
+        before = lab_step(app.page)
         app.page.wait_for_timeout(1000)
+        assert lab_step(app.page) > before  # the browser keeps training while the server is away
         server.start()  # same port: the open tab reconnects by itself
-        expect(app.page.get_by_role("button", name="Start")).to_be_visible(timeout=60_000)
+        expect(app.page.get_by_role("button", name="Pause", exact=True)).to_be_visible(timeout=60_000)
         app.wait_idle()
         app.console_errors.clear()  # Streamlit's own notes while the server was away ("disconnected")
         app.page.wait_for_timeout(1000)
         sliders = app.page.locator('[data-testid="stSlider"]')
         assert "8" in sliders.filter(has_text="Neurons per layer").inner_text()  # the link kept the view
-        assert lab_step(app.page) == 0  # a new server starts a new run, paused
+        app.page.get_by_role("button", name="Pause", exact=True).click()  # the new session takes the run
+        app.wait_idle()
+        app.page.get_by_text("Data behind the charts").click()
+        expect(app.page.get_by_text(f"at step {lab_step(app.page):,}:")).to_be_visible(timeout=20_000)
         app.assert_healthy()
         assert not server.tracebacks()
     finally:

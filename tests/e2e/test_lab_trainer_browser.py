@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import make_dataset
@@ -112,6 +113,5 @@ def test_training_sends_nothing_to_the_server_and_pause_brings_the_state_back(ap
     paused = lab_step(app.page)
     assert len([t for t in sent if t > started]) >= 1  # the pause told Python
     app.page.get_by_text("Data behind the charts").click()
-    caption = app.page.get_by_text("at step", exact=False).first.inner_text()
-    assert f"at step {paused:,}" in caption, (caption, paused)
+    expect(app.page.get_by_text(f"at step {paused:,}:")).to_be_visible(timeout=20_000)
     app.assert_healthy()

@@ -101,6 +101,14 @@ class LabRun {
     this.drawn = -1;
   }
 
+  /** Continue a trainer this page had before (a visit to another page of the app unmounted the lab). */
+  adopt(trainer) {
+    this.trainer = trainer;
+    this.buildNeuronTiles();
+    this.applyLive();
+    this.drawn = -1;
+  }
+
   applyLive() {
     const live = this.lab.data.live, c = this.trainer.config;
     c.learning_rate = live.learning_rate;
@@ -358,8 +366,14 @@ class Lab {
       this.runs = data.runs.map((info) => new LabRun(this, info));
       this.runs.forEach((run) => this.runsElement.append(run.root));
       this.layout(false);
-      this.runs.forEach((run, i) => run.load(data.runs[i].resume || data.runs[i].spec));
-      if (data.autostart) this.start();
+      const kept = globalThis.activationLabKept; // this run, left on another page of the app a moment ago
+      if (kept && kept.runId === data.run_id && kept.trainers.length === this.runs.length) {
+        this.runs.forEach((run, i) => run.adopt(kept.trainers[i]));
+        if (kept.running) this.start();
+      } else {
+        this.runs.forEach((run, i) => run.load(data.runs[i].resume || data.runs[i].spec));
+      }
+      this.keep();
     } else {
       this.runs.forEach((run, i) => {
         run.info = data.runs[i];
@@ -419,15 +433,26 @@ class Lab {
     this.element.dataset.running = this.running ? "true" : "false";
   }
 
+  /**
+   * Remember the runs for this browser tab: Streamlit unmounts the lab when the student opens
+   * another page, and Python knows the runs only as of the last pause, so coming back continues
+   * from here instead.
+   */
+  keep() {
+    globalThis.activationLabKept = { runId: this.runId, trainers: this.runs.map((run) => run.trainer), running: this.running };
+  }
+
   start() {
     if (this.runs.every((run) => run.trainer.finished)) return;
     this.running = true;
+    this.keep();
     this.refreshControls();
     this.schedule();
   }
 
   pause() {
     this.running = false;
+    this.keep();
     cancelAnimationFrame(this.frameId);
     this.refreshControls();
     this.sync("pause");
@@ -445,6 +470,7 @@ class Lab {
     this.running = false;
     cancelAnimationFrame(this.frameId);
     this.runs.forEach((run, i) => run.load(this.data.runs[i].spec));
+    this.keep();
     this.runs.forEach((run) => run.draw(true));
     this.refreshControls();
     this.sync("reset");
@@ -468,6 +494,7 @@ class Lab {
     }
     if (this.runs.every((run) => run.trainer.finished)) {
       this.running = false;
+      this.keep();
       this.refreshControls();
       this.status.textContent = this.runs.map((run) => run.summary()).join(". ");
       this.sync("finished");
@@ -483,6 +510,7 @@ class Lab {
   }
 
   destroy() {
+    this.keep(); // running or not, as the student left it
     this.running = false;
     cancelAnimationFrame(this.frameId);
     document.removeEventListener("visibilitychange", this.onVisibility);
