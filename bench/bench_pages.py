@@ -17,32 +17,19 @@ import time
 from pathlib import Path
 
 import numpy as np
-import plotly.io
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from activations_core.datasets import make_dataset  # noqa: E402
-from activations_core.network import (  # noqa: E402
-    NetConfig,
-    dead_criterion,
-    decision_grid,
-    init_network,
-    neuron_activity,
-    predict_proba,
-    train_steps,
-)
-from ui.figures_lab import boundary_figure, neuron_grid_html, training_figure  # noqa: E402
+from activations_core.network import NetConfig, init_network, train_steps  # noqa: E402
 
 PAGES = ("why_nonlinearity", "curves", "choosing", "softmax_temperature", "vanishing_gradients",
          "dead_neurons_lab", "your_activation")
 EMPTY_PAGE = "import streamlit as st\nst.title('Empty')"
 ROUNDS = 9
 LAB_STEPS = 1000          # SGD steps per training-speed measurement
-STEPS_PER_FRAME = 200     # as app_pages/dead_neurons_lab.py
-FRAME_BUDGET = 0.06
-GRID = 60
 
 
 def seconds(run) -> float:
@@ -74,35 +61,12 @@ def lab_setup():
     return data, state
 
 
-def lab_frame(state, data, serialise: bool) -> int:
-    """One frame of the lab's server-side work (as the page's ``live`` fragment); returns steps trained.
-
-    serialise adds plotly's JSON encoding of both charts, which st.plotly_chart does on every frame.
-    """
-    new = train_steps(state, data, STEPS_PER_FRAME, time_budget=FRAME_BUDGET)
-    word = "saturated" if dead_criterion(new.config.activation) == "saturated" else "dead"
-    h = new.history
-    xs, ys, P = decision_grid(new, GRID, data.bounds)
-    boundary = boundary_figure(xs, ys, P, data.X_train, data.y_train, predict_proba(new, data.X_train), dark=False)
-    fractions = {f"layer {i + 1} {word}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}
-    training = training_figure(h.step, {"train loss": h.train_loss, "test loss": h.test_loss}, fractions,
-                               fraction_title=f"fraction {word}", dark=False)
-    activity = neuron_activity(new, data.X_train)
-    neuron_grid_html([a.mean_abs for a in activity], [a.inactive for a in activity], inactive_word=word)
-    if serialise:
-        plotly.io.to_json(boundary, validate=False)
-        plotly.io.to_json(training, validate=False)
-    return new.step - state.step
-
-
 def measure() -> dict:
-    """Best times in seconds: 'empty', 'empty first', (page, 'first'|'rerun'), 'steps', 'frame train',
-    'frame', 'frame json'; and 'frame steps', the steps trained in the best frame."""
+    """Best times in seconds: 'empty', 'empty first', (page, 'first'|'rerun'), 'steps'."""
     empty = checked(AppTest.from_string(EMPTY_PAGE))
     for page in PAGES:  # warm-up sessions: imports, st.cache_data, plotly validators
         checked(checked(page_session(page)))
     data, state = lab_setup()
-    lab_frame(state, data, serialise=True)
     best = {}
 
     def keep(key, value):
@@ -118,14 +82,6 @@ def measure() -> dict:
             keep((page, "rerun"), seconds(lambda: checked(at)))
         keep("empty", seconds(empty.run))
         keep("steps", seconds(lambda: train_steps(state, data, LAB_STEPS)))
-        keep("frame train", seconds(lambda: train_steps(state, data, STEPS_PER_FRAME, time_budget=FRAME_BUDGET)))
-        start = time.perf_counter()
-        steps = lab_frame(state, data, serialise=False)
-        frame = time.perf_counter() - start
-        if frame < best.get("frame", np.inf):
-            best["frame steps"] = steps
-        keep("frame", frame)
-        keep("frame json", seconds(lambda: lab_frame(state, data, serialise=True)))
     return best
 
 
@@ -149,10 +105,10 @@ def main() -> str:
         "session has filled st.cache_data (a new visitor to a warm server); \"rerun\" is the same session "
         "run again with nothing changed (what every widget change costs at least). The first run of a new "
         "AppTest session also pays AppTest's per-session setup, shown by the empty page's own first run. "
-        "The lab rows time its default network (2-16-16-1 ReLU, circles, 400 points, noise 0.1, seed 11) "
-        f"outside Streamlit: a frame is `train_steps` ({STEPS_PER_FRAME} steps, {FRAME_BUDGET} s budget), "
-        f"the {GRID}x{GRID} decision grid, `predict_proba`, `neuron_activity` and the figures of "
-        "ui/figures_lab.py, then also the JSON encoding st.plotly_chart does.",
+        "The lab trains in the browser, so its frames cost the server nothing (bench/lab_fps.py); its "
+        "page's rerun is what a slider move or a pause costs. The core's training speed (default network: "
+        "2-16-16-1 ReLU, circles, 400 points, noise 0.1, seed 11) is what the Python side of the lab runs "
+        "to set up and check a run.",
         "",
         "| what | ms | ratio to empty-page rerun |",
         "| --- | ---: | ---: |",
@@ -163,9 +119,6 @@ def main() -> str:
         lines.append(row(f"{page}, first run", (page, "first")))
         lines.append(row(f"{page}, rerun", (page, "rerun")))
     lines += [
-        row(f"lab frame: its {STEPS_PER_FRAME} `train_steps` alone", "frame train"),
-        row(f"lab frame ({best['frame steps']} steps + grid + figures)", "frame"),
-        row("lab frame + plotly JSON of both charts", "frame json"),
         "",
         "| lab training speed | value |",
         "| --- | ---: |",

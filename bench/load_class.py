@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.lab_fps import COUNT_FRAMES  # noqa: E402  (the lab's step counter, frame by frame)
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, PAGES, Server  # noqa: E402
 
 LAB = "dead_neurons_lab"
@@ -38,20 +39,6 @@ DRAWN = """(before) => {
   if (!app || app.dataset.testScriptState !== 'notRunning' || !title || title.innerText === before) return false;
   return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
 }"""
-# Frames the lab shows: changes of the Step metric, counted on every animation frame.
-COUNT_FRAMES = """(seconds) => new Promise(done => {
-  let last = null, changes = -1; const start = performance.now();
-  const tick = () => {
-    const el = document.querySelector('[data-testid="stMetricValue"]');
-    const value = el ? el.innerText : null;
-    if (value !== last) { changes += 1; last = value; }
-    if (performance.now() - start < seconds * 1000) requestAnimationFrame(tick);
-    else done({frames: changes, step: value});
-  };
-  tick();
-})"""
-
-
 @dataclass
 class ClassReport:
     sessions: int
@@ -88,10 +75,10 @@ async def _lab_student(browser, url: str, who: str, until: float, report: ClassR
     _watch(page, report, who)
     try:
         start = time.monotonic()
-        await page.goto(f"{url}/{LAB}?lab_max_steps=20000", timeout=timeout_ms)
+        await page.goto(f"{url}/{LAB}?lab_max_steps=50000", timeout=timeout_ms)
         await _drawn(page, None, timeout_ms)
         report.renders.append((LAB, time.monotonic() - start))
-        await page.get_by_role("button", name="Start").click()
+        await page.get_by_role("button", name="Start", exact=True).click()
         await page.wait_for_timeout(1500)  # the first frames, then count for the rest of the time
         seconds = max(2.0, until - time.monotonic())
         seen = await page.evaluate(COUNT_FRAMES, seconds)

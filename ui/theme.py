@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 
 import plotly.graph_objects as go
 
@@ -27,8 +25,6 @@ DIVERGING = [[0.0, "#D55E00"], [0.5, "#F7F7F7"], [1.0, "#0072B2"]]
 
 
 DASHES = ("solid", "dash", "dot", "dashdot")
-# Streamlit's default text colours: the self-themed charts use them for text, axes and grid.
-_TEXT = {False: "#31333F", True: "#FAFAFA"}
 
 
 def colour(i: int) -> str:
@@ -39,29 +35,6 @@ def colour(i: int) -> str:
 def dash(i: int) -> str:
     """The i-th line dash, cycling: series also differ by more than colour."""
     return DASHES[i % len(DASHES)]
-
-
-def own_theme(dark: bool) -> dict:
-    """Layout entries that give a figure drawn with ``st.plotly_chart(..., theme=None)`` the app's look.
-
-    Streamlit restyles every themed chart in the browser on each redraw; for the lab's live charts
-    that was about a third of the frame time, so they carry this small template instead
-    (transparent background, Streamlit's text colour for the light or dark theme, faint grid).
-    """
-    return dict(template=copy.deepcopy(_own_template(dark)))
-
-
-@functools.cache
-def _own_template(dark: bool) -> dict:
-    text = _TEXT[dark]
-    grid = "rgba(128, 128, 128, 0.25)"
-    axis = dict(gridcolor=grid, zerolinecolor="rgba(128, 128, 128, 0.5)", linecolor=grid,
-                tickcolor=grid, title_standoff=8)
-    return dict(layout=dict(
-        font=dict(color=text, family='"Source Sans", sans-serif'),
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", colorway=list(OKABE_ITO),
-        xaxis=axis, yaxis=axis, hoverlabel=dict(font=dict(color=text), bgcolor=("#262730" if dark else "#FFFFFF")),
-    ))
 
 
 def base_layout(*, height: int = 420, presenting: bool = False) -> dict:

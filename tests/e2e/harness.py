@@ -38,7 +38,9 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a port, with the production config; its output goes to a log file."""
 
-    def __init__(self, port: int | None = None, log: Path | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(self, port: int | None = None, log: Path | None = None, extra_args: tuple[str, ...] = (),
+                 root: Path = ROOT):
+        self.root = root  # another checkout of the app, e.g. an earlier commit as a benchmark's baseline
         self.extra_args = extra_args  # e.g. ("--server.disconnectedSessionTTL", "5") for a quicker memory check
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -51,7 +53,7 @@ class Server:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                  "--server.port", str(self.port), "--server.address", "127.0.0.1", *self.extra_args],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                cwd=self.root, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         deadline = time.monotonic() + timeout
         while True:

@@ -1,0 +1,211 @@
+"""The browser program of a typed formula (activations_core/formula_program.py): plain JSON with
+no text of the student's, and, run by a small numpy interpreter, fn and dfn bit for bit."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import scipy.special as sc
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from activations_core.formula import FUNCTIONS, CustomFormula, FormulaError, parse_formula
+from activations_core.formula_program import FORMAT, OPS, formula_program
+
+# The valid formulas of tests/core/test_formula.py, those the lab names, and a few that reach
+# every rewrite and special case of the evaluator (also with a parameter-only argument, where
+# numpy computes on scalars).
+FORMULAS = [
+    # test_formula.py
+    "x * tanh(log(1 + exp(x)))", "x * tanh(softplus(x))", "x * sigmoid(x)", "x / (1 + exp(-x))",
+    "1 / (1 + exp(-x))", "log(1 + exp(x))", "tanh(x)", "max(0, x) + a * min(0, x)", "max(0, x)", "relu(x)",
+    "abs(x)", "erf(x) * x", "log1p(x**2) - sqrt(1 + x**2)", "sinh(x) / cosh(x)**2 + cos(3*x)*sin(x)",
+    "expm1(a*x) / (1 + x**2)**1.5", "x * softplus(-x) - pi * e**2 * x", "max(x, a*x**2) - min(sin(x), cos(x))",
+    "sigmoid(a*x) * x**3 / (1 + x**2)", "sqrt(1 + x**2)**-1 + abs(x)**0.5", "erf(x / sqrt(2)) * exp(-x**2 / 2)",
+    "relu(x - 1)**2 + softplus(x)*a", "log(1 + x**2) * tanh(sinh(x / 4))", "(x**2 + 1)**(1/3) - expm1(-abs(x))",
+    "x^2 / 2 - a*x", "sqrt(x) + a", "x * sigmoid(a * x)", "max(alpha * x, x)", "2*x - (x - 1)", "x^2",
+    "exp(sqrt(2)) * x + a * log(3)", "log(x)", "(-2)**0.5 * x", "x**1.5", "exp(x) * x", "exp(exp(exp(20)))",
+    "x^3 - 2^2*x", "x**(-10) / 0",
+    # the lab's examples
+    "x*sigmoid(a*x)", "max(0,x) + min(0, a*expm1(x))", "log(1+exp(x))", "x*tanh(softplus(x))",
+    # rewrites and special cases
+    "exp(x) / (1 + exp(x))**3", "exp(a) / (1 + exp(a))**2 * x", "1 - tanh(a)**2 + x", "1 - tanh(x)**2",
+    "exp(x) - 1 + x", "log1p(x + 2) + log1p(exp(x))", "x**0 + 1/x + x**-0.5 + x**(1/3)", "erf(a*x) + abs(x - a)",
+]
+PARAM_NAMES = {"max(alpha * x, x)": "alpha"}
+A_VALUES = [None, 0.3, -1.5, 2.0]  # None: the default (1.0)
+
+
+def grid() -> np.ndarray:
+    """About 2,200 points: [-40, 40] densely, |x| from 1e-300 to 1e3 of both signs, +-0, +-inf, NaN."""
+    magnitudes = np.logspace(-300, 3, 300)
+    specials = [0.0, -0.0, 1.0, -1.0, 709.0, 710.0, -745.0, np.inf, -np.inf, np.nan]
+    return np.concatenate([np.linspace(-40.0, 40.0, 1601), magnitudes, -magnitudes, specials])
+
+
+def parsed(text: str) -> CustomFormula:
+    return parse_formula(text, param_name=PARAM_NAMES.get(text, "a"))
+
+
+def params(formula: CustomFormula, a) -> dict:
+    return {} if a is None else {formula.param_name: a}
+
+
+# ------------------------------------------------------------------- an interpreter of programs
+
+_KERNELS = {
+    "add": np.add, "mul": np.multiply, "div": lambda u, v: u / v, "neg": lambda u: -u, "pow": np.power,
+    "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh,
+    "sinh": np.sinh, "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "abs": np.abs, "sign": np.sign,
+    "erf": sc.erf, "sigmoid": sc.expit, "max": np.maximum, "min": np.minimum,
+    "softplus": lambda u: np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u))),
+    "greater": lambda u, v: np.where(np.isnan(u) | np.isnan(v), np.nan, np.greater(u, v).astype(float)),
+    "where_nan": lambda y, d: np.where(np.isnan(y), np.nan, d),
+}
+
+
+def run(program: dict, x: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
+    """(f, f') at x. Leaves are what the evaluator holds: x an array, param and const np.float64
+    scalars, so numpy takes the same (scalar or array) paths."""
+    values = []
+    with np.errstate(all="ignore"):
+        for ins in program["instructions"]:
+            op, args = ins["op"], [values[j] for j in ins.get("args", [])]
+            if op == "x":
+                values.append(x)
+            elif op == "param":
+                values.append(np.float64(a))
+            elif op == "const":
+                values.append(np.float64(float(ins["value"])))  # float("inf"), float("nan") for the strings
+            elif op == "powi":
+                values.append(args[0] ** ins["n"])
+            else:
+                values.append(_KERNELS[op](*args))
+    return tuple(np.array(np.broadcast_to(np.asarray(values[program[key]], dtype=np.float64), x.shape))
+                 for key in ("f", "df"))
+
+
+def same_bits(got: np.ndarray, ref: np.ndarray) -> bool:
+    """NaN at the same places, every other value bit for bit (-0.0 is not 0.0)."""
+    nan = np.isnan(ref)
+    return np.array_equal(nan, np.isnan(got)) and np.array_equal(got[~nan].view(np.uint64), ref[~nan].view(np.uint64))
+
+
+def test_interpreter_knows_every_op():
+    assert set(_KERNELS) | {"x", "param", "const", "powi"} == set(OPS)
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_program_reproduces_fn_and_dfn_bit_for_bit(text):
+    formula = parsed(text)
+    program = json.loads(json.dumps(formula_program(formula), allow_nan=False))  # what the browser receives
+    x = grid()
+    for a in A_VALUES:
+        f, df = run(program, x, 1.0 if a is None else a)
+        with np.errstate(all="ignore"):
+            ref_f, ref_df = formula.fn(x, **params(formula, a)), formula.dfn(x, **params(formula, a))
+        assert same_bits(f, ref_f), (text, a, x[f.view(np.uint64) != ref_f.view(np.uint64)][:5])
+        assert same_bits(df, ref_df), (text, a, x[df.view(np.uint64) != ref_df.view(np.uint64)][:5])
+
+
+def _random_formulas():
+    """Formulas from the whole grammar (every function, + - * /, constant powers, pi, e, a)."""
+    numbers = st.sampled_from(["0", "1", "2", "0.5", "3.25", "1e-3", "255", "700"])
+    leaves = st.one_of(st.sampled_from(["x", "x", "x", "a", "pi", "e"]), numbers)
+    unary = st.sampled_from([name for name, spec in FUNCTIONS.items() if spec.arity == 1])
+    exponents = st.sampled_from(["2", "3", "-1", "-2", "0.5", "-0.5", "(1/3)", "-2.5", "0", "10"])
+
+    def compound(children):
+        return st.one_of(
+            st.builds("{}({})".format, unary, children),
+            st.builds("{}({}, {})".format, st.sampled_from(["max", "min"]), children, children),
+            st.builds("({}) {} ({})".format, children, st.sampled_from(["+", "-", "*", "/"]), children),
+            st.builds("({})**{}".format, children, exponents),
+            st.builds("-({})".format, children),
+            st.builds("1 + exp({})".format, children), st.builds("exp({}) - 1".format, children),
+        )
+
+    return st.recursive(leaves, compound, max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_random_formulas())
+def test_random_formulas_run_bit_for_bit(text):
+    try:
+        formula = parse_formula(text)
+    except FormulaError:
+        return
+    program = json.loads(json.dumps(formula_program(formula), allow_nan=False))
+    x = grid()
+    f, df = run(program, x, -0.7)
+    with np.errstate(all="ignore"):
+        assert same_bits(f, formula.fn(x, a=-0.7)) and same_bits(df, formula.dfn(x, a=-0.7)), text
+
+
+# ------------------------------------------------------------------------------ the JSON itself
+
+_KEYS = {"format", "params", "param_default", "instructions", "f", "df"}
+_INSTRUCTION_KEYS = {"op", "args", "value", "n"}
+
+
+def strings(value) -> list[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_program_is_plain_json_with_only_numbers_from_the_student(text):
+    formula = parsed(text)
+    program = formula_program(formula)
+    assert json.loads(json.dumps(program, allow_nan=False)) == program  # no NaN/inf numbers, no objects
+    assert set(program) == _KEYS and program["format"] == FORMAT and program["param_default"] == 1.0
+    assert program["params"] in ([], [formula.param_name])
+    instructions = program["instructions"]
+    allowed = set(OPS) | _KEYS | _INSTRUCTION_KEYS | {"inf", "-inf", "nan", FORMAT, formula.param_name}
+    assert set(strings(program)) <= allowed
+    for i, ins in enumerate(instructions):
+        assert set(ins) <= _INSTRUCTION_KEYS and ins["op"] in OPS
+        assert len(ins.get("args", [])) == OPS[ins["op"]]
+        assert all(type(j) is int and 0 <= j < i for j in ins.get("args", []))
+        assert ("value" in ins) == (ins["op"] == "const") and ("n" in ins) == (ins["op"] == "powi")
+        if ins["op"] == "const":
+            assert type(ins["value"]) is float and np.isfinite(ins["value"]) or ins["value"] in ("inf", "-inf", "nan")
+    assert len({json.dumps(ins) for ins in instructions}) == len(instructions)  # shared values emitted once
+    assert 0 <= program["f"] < len(instructions) and 0 <= program["df"] < len(instructions)
+    assert ("param" in {ins["op"] for ins in instructions}) <= (program["params"] == [formula.param_name])
+
+
+def test_non_finite_constants_are_strings():
+    def constants(text):
+        instructions = formula_program(parse_formula(text))["instructions"]
+        return {ins["value"] for ins in instructions if ins["op"] == "const"}
+
+    assert "inf" in constants("exp(exp(exp(20))) * x + x**(-10) / 0")
+    assert "nan" in constants("(-2)**0.5 * x")
+
+
+def test_shared_subexpressions_are_computed_once():
+    program = formula_program(parse_formula("x * sigmoid(a*x)"))
+    ops = [ins["op"] for ins in program["instructions"]]
+    assert ops.count("x") == 1 and ops.count("param") == 1
+    assert ops.count("sigmoid") == 2  # sigma(a x) for f and f', sigma(-a x) for f' only
+
+
+def test_what_it_cannot_express_is_a_value_error():
+    y = sp.Symbol("y")
+    x = sp.Symbol("x")
+    for expression in (y * x, x ** (x + 1)):  # an unknown symbol; a power with a variable exponent
+        formula = CustomFormula("?", "a", False, "", "", expression, sp.diff(expression, x))
+        with pytest.raises(ValueError):
+            formula_program(formula)
+    with pytest.raises(ValueError):
+        formula_program("x * sigmoid(x)")

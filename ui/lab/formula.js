@@ -1,0 +1,367 @@
+// A student's own activation in the browser: runs the program activations_core/formula_program.py
+// compiles from the validated SymPy trees of f and f' (never from the typed text).
+//
+// A program is {format, params: [name] or [], param_default, instructions, f, df}: a flat SSA list
+// ({op: "mul", args: [3, 5]} reads instructions 3 and 5; leaves x, param, const {value}, where
+// value "inf", "-inf" or "nan" stand for the numbers JSON lacks). compileFormula checks it, then
+// builds an evaluator from a fixed table of op implementations looked up by name (an unknown op
+// throws; no source text is ever built from the program). Per call, constants are folded once at
+// compile time, parameter-only values are computed once as scalars, and every x-dependent value
+// is one tight loop over Float64Array registers that are reused once their last reader has run.
+//
+// Each op has numpy's semantics, as the Python evaluator runs it: IEEE arithmetic (0 * inf = NaN,
+// NaN propagates), pow of a negative base to a non-integer power is NaN, log of a negative is NaN,
+// max/min propagate NaN and return the second argument at a tie (numpy.maximum), sign(0) = 0,
+// sigmoid is scipy's expit 1 / (1 + e^-u), erf is Cephes' (scipy's). V8's Math functions and
+// numpy's differ in the last bit now and then, so values agree to ~1e-15 relative, not bit for bit.
+//
+// compileFormula(program).apply(z, out, slope, p) has the interface of ACTIVATIONS_JS: out[i] =
+// f(z[i]), slope[i] = f'(z[i]) when slope is not null, p = {a: value} by the parameter's name
+// (missing: param_default, 1 as in Python).
+
+const FORMULA_FORMAT = "formula-program/1";
+const FORMULA_MAX_INSTRUCTIONS = 10000;
+const FORMULA_MAX_POWI = 64;
+const FORMULA_SPECIALS = new Map([["inf", Infinity], ["-inf", -Infinity], ["nan", NaN]]);
+
+// ---------------------------------------------------------------------------
+// Scalar kernels with numpy's edge cases
+// ---------------------------------------------------------------------------
+
+// Cephes ndtr.c coefficients (scipy.special.erf / erfc)
+const FORMULA_ERFC_P = [
+  2.46196981473530512524e-10, 5.64189564831068821977e-1, 7.46321056442269912687e0,
+  4.86371970985681366614e1, 1.96520832956077098242e2, 5.26445194995477358631e2,
+  9.34528527171957607540e2, 1.02755188689515710272e3, 5.57535335369399327526e2,
+];
+const FORMULA_ERFC_Q = [ // leading 1 omitted (p1evl)
+  1.32281951154744992508e1, 8.67072140885989742329e1, 3.54937778887819891062e2,
+  9.75708501743205489753e2, 1.82390916687909736289e3, 2.24633760818710981792e3,
+  1.65666309194161350182e3, 5.57535340817727675546e2,
+];
+const FORMULA_ERFC_R = [
+  5.64189583547755073984e-1, 1.27536670759978104416e0, 5.01905042251180477414e0,
+  6.16021097993053585195e0, 7.40974269950448939160e0, 2.97886665372100240670e0,
+];
+const FORMULA_ERFC_S = [ // leading 1 omitted
+  2.26052863220117276590e0, 9.39603524938001434673e0, 1.20489539808096656605e1,
+  1.70814450747565897222e1, 9.60896809063285878198e0, 3.36907645100081516050e0,
+];
+const FORMULA_ERF_T = [
+  9.60497373987051638749e0, 9.00260197203842689217e1, 2.23200534594684319226e3,
+  7.00332514112805075473e3, 5.55923013010394962768e4,
+];
+const FORMULA_ERF_U = [ // leading 1 omitted
+  3.35617141647503099647e1, 5.21357949780152679795e2, 4.59432382970980127987e3,
+  2.26290000613890934246e4, 4.92673942608635921086e4,
+];
+const FORMULA_MAXLOG = 7.09782712893383996843e2;
+
+/** Cephes polevl: c[0] x^N + ... + c[N] by Horner. */
+function formula_polevl(x, c) {
+  let ans = c[0];
+  for (let i = 1; i < c.length; i++) ans = ans * x + c[i];
+  return ans;
+}
+
+/** Cephes p1evl: x^N + c[0] x^(N-1) + ... + c[N-1]. */
+function formula_p1evl(x, c) {
+  let ans = x + c[0];
+  for (let i = 1; i < c.length; i++) ans = ans * x + c[i];
+  return ans;
+}
+
+/** erf(x) = x T(x^2) / U(x^2) for |x| <= 1, else 1 - erfc(x) (Cephes, as scipy). */
+function formula_erf(x) {
+  if (x !== x) return NaN;
+  if (x < 0.0) return -formula_erf(-x);
+  if (x > 1.0) return 1.0 - formula_erfc(x);
+  const z = x * x;
+  return (x * formula_polevl(z, FORMULA_ERF_T)) / formula_p1evl(z, FORMULA_ERF_U);
+}
+
+/** erfc(a) for |a| >= 1: e^(-a^2) P(|a|) / Q(|a|) (R/S beyond 8); else 1 - erf(a) (Cephes). */
+function formula_erfc(a) {
+  if (a !== a) return NaN;
+  const x = a < 0.0 ? -a : a;
+  if (x < 1.0) return 1.0 - formula_erf(a);
+  let z = -a * a;
+  if (z < -FORMULA_MAXLOG) return a < 0 ? 2.0 : 0.0;
+  z = Math.exp(z);
+  let p, q;
+  if (x < 8.0) {
+    p = formula_polevl(x, FORMULA_ERFC_P);
+    q = formula_p1evl(x, FORMULA_ERFC_Q);
+  } else {
+    p = formula_polevl(x, FORMULA_ERFC_R);
+    q = formula_p1evl(x, FORMULA_ERFC_S);
+  }
+  let y = (z * p) / q;
+  if (a < 0) y = 2.0 - y;
+  if (y !== 0.0) return y;
+  return a < 0 ? 2.0 : 0.0;
+}
+
+/** scipy.special.expit: 1 / (1 + e^-u). */
+function formula_sigmoid(u) {
+  return 1.0 / (1.0 + Math.exp(-u));
+}
+
+/** numpy.maximum: NaN if either is NaN, the second argument at a tie (so max(-0, 0) = 0). */
+function formula_max(u, v) {
+  if (u !== u || v !== v) return NaN;
+  return u > v ? u : v;
+}
+
+/** numpy.minimum: NaN if either is NaN, the second argument at a tie. */
+function formula_min(u, v) {
+  if (u !== u || v !== v) return NaN;
+  return u < v ? u : v;
+}
+
+/** formula.py's _softplus: max(u, 0) + log1p(e^-|u|), exact and never overflowing. */
+function formula_softplus(u) {
+  return formula_max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
+}
+
+/** numpy.sign: -1, 0 or 1; NaN for NaN. */
+function formula_sign(u) {
+  if (u > 0) return 1.0;
+  if (u < 0) return -1.0;
+  return u === 0 ? 0.0 : NaN;
+}
+
+/** formula.py's _greater: [u > v] as 1/0, NaN if either is NaN. */
+function formula_greater(u, v) {
+  if (u !== u || v !== v) return NaN;
+  return u > v ? 1.0 : 0.0;
+}
+
+/** dfn's mask: NaN where f is NaN, else f'. */
+function formula_whereNan(y, d) {
+  return y !== y ? NaN : d;
+}
+
+/** numpy.power (C99 pow): unlike Math.pow, 1^y = 1 for any y and (-1)^+-inf = 1. */
+function formula_pow(b, e) {
+  if (b === 1.0) return 1.0;
+  if (b === -1.0 && (e === Infinity || e === -Infinity)) return 1.0;
+  return Math.pow(b, e);
+}
+
+/** v ** k for a small integer k >= 0 (numpy squares for k = 2, C pow otherwise; v^0 = 1 even for NaN). */
+function formula_powi(v, k) {
+  if (k === 0) return 1.0;
+  if (k === 1) return v;
+  return k === 2 ? v * v : formula_pow(v, k);
+}
+
+// ---------------------------------------------------------------------------
+// The op table: [arity, scalar kernel, loop over registers]. Loops are written out so that each
+// is a tight monomorphic loop; they only read a[i] (and b[i]) before writing o[i].
+// ---------------------------------------------------------------------------
+
+const FORMULA_OPS = new Map([
+  ["x", [0, null, null]],
+  ["param", [0, null, null]],
+  ["const", [0, null, null]],
+  ["add", [2, (u, v) => u + v, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] + b[i]; }]],
+  ["mul", [2, (u, v) => u * v, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; }]],
+  ["div", [2, (u, v) => u / v, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] / b[i]; }]],
+  ["neg", [1, (u) => -u, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = -a[i]; }]],
+  ["pow", [2, formula_pow, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_pow(a[i], b[i]); }]],
+  ["powi", [1, formula_powi, (o, a, b, n, k) => {
+    if (k === 0) o.fill(1.0, 0, n);
+    else if (k === 1) o.set(a.subarray(0, n));
+    else if (k === 2) for (let i = 0; i < n; i++) o[i] = a[i] * a[i];
+    else for (let i = 0; i < n; i++) o[i] = formula_pow(a[i], k);
+  }]],
+  ["sqrt", [1, Math.sqrt, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); }]],
+  ["exp", [1, Math.exp, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); }]],
+  ["expm1", [1, Math.expm1, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.expm1(a[i]); }]],
+  ["log", [1, Math.log, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); }]],
+  ["log1p", [1, Math.log1p, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.log1p(a[i]); }]],
+  ["tanh", [1, Math.tanh, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); }]],
+  ["sinh", [1, Math.sinh, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.sinh(a[i]); }]],
+  ["cosh", [1, Math.cosh, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.cosh(a[i]); }]],
+  ["sin", [1, Math.sin, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]); }]],
+  ["cos", [1, Math.cos, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); }]],
+  ["abs", [1, Math.abs, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); }]],
+  ["sign", [1, formula_sign, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_sign(a[i]); }]],
+  ["erf", [1, formula_erf, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_erf(a[i]); }]],
+  ["sigmoid", [1, formula_sigmoid, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_sigmoid(a[i]); }]],
+  ["softplus", [1, formula_softplus, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_softplus(a[i]); }]],
+  ["max", [2, formula_max, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_max(a[i], b[i]); }]],
+  ["min", [2, formula_min, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_min(a[i], b[i]); }]],
+  ["greater", [2, formula_greater, (o, a, b, n) => {
+    for (let i = 0; i < n; i++) o[i] = formula_greater(a[i], b[i]);
+  }]],
+  ["where_nan", [2, formula_whereNan, (o, a, b, n) => {
+    for (let i = 0; i < n; i++) o[i] = formula_whereNan(a[i], b[i]);
+  }]],
+]);
+
+// ---------------------------------------------------------------------------
+// Checking and compiling a program
+// ---------------------------------------------------------------------------
+
+function formula_fail(message) {
+  throw new Error(`formula program: ${message}`);
+}
+
+/** The checked instructions as {op, arity, kernel, loop, args, value, k}; throws on anything else. */
+function formula_check(program) {
+  if (program === null || typeof program !== "object") formula_fail("not an object");
+  if (program.format !== FORMULA_FORMAT) formula_fail(`format ${String(program.format)}, expected ${FORMULA_FORMAT}`);
+  const params = program.params;
+  if (!Array.isArray(params) || params.length > 1
+      || !params.every((name) => typeof name === "string" && /^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(name))) {
+    formula_fail("params must be [] or one plain name");
+  }
+  const fallback = program.param_default === undefined ? 1.0 : program.param_default;
+  if (typeof fallback !== "number" || !Number.isFinite(fallback)) formula_fail("param_default must be a number");
+  const list = program.instructions;
+  if (!Array.isArray(list) || list.length === 0 || list.length > FORMULA_MAX_INSTRUCTIONS) {
+    formula_fail(`instructions must be a list of 1 to ${FORMULA_MAX_INSTRUCTIONS}`);
+  }
+  const checked = list.map((ins, i) => {
+    if (ins === null || typeof ins !== "object") formula_fail(`instruction ${i} is not an object`);
+    const spec = typeof ins.op === "string" ? FORMULA_OPS.get(ins.op) : undefined;
+    if (spec === undefined) formula_fail(`unknown op ${JSON.stringify(ins.op)} at ${i}`);
+    const [arity, kernel, loop] = spec;
+    const args = ins.args === undefined ? [] : ins.args;
+    if (!Array.isArray(args) || args.length !== arity
+        || !args.every((j) => Number.isInteger(j) && j >= 0 && j < i)) {
+      formula_fail(`instruction ${i} (${ins.op}) needs ${arity} earlier instructions as args`);
+    }
+    let value = 0.0;
+    if (ins.op === "const") {
+      value = typeof ins.value === "string" ? FORMULA_SPECIALS.get(ins.value) : ins.value;
+      if (typeof value !== "number") formula_fail(`const ${i} has no numeric value`);
+    }
+    if (ins.op === "param" && params.length !== 1) formula_fail("param used but params does not name it");
+    const k = ins.op === "powi" ? ins.n : 0;
+    if (!Number.isInteger(k) || k < 0 || k > FORMULA_MAX_POWI) {
+      formula_fail(`powi ${i} needs 0 <= n <= ${FORMULA_MAX_POWI}`);
+    }
+    return { op: ins.op, arity, kernel, loop, args, value, k };
+  });
+  for (const key of ["f", "df"]) {
+    const j = program[key];
+    if (!Number.isInteger(j) || j < 0 || j >= checked.length) formula_fail(`${key} must index an instruction`);
+  }
+  return { name: params.length ? params[0] : null, fallback, ins: checked };
+}
+
+/**
+ * The steps computing `outputs` (instruction indexes). kind: 0 constant, 1 parameter-only, 2
+ * depends on x. Scalars (kind 1) are computed first; x-dependent values get registers, register
+ * 0 being x itself; a scalar that an x-dependent op reads is first filled into a register.
+ */
+function formula_plan(ins, kind, outputs) {
+  const count = ins.length;
+  const needed = new Uint8Array(count);
+  for (const o of outputs) needed[o] = 1;
+  for (let i = count - 1; i >= 0; i--) if (needed[i]) for (const j of ins[i].args) needed[j] = 1;
+  const lastUse = new Int32Array(count).fill(-1);
+  for (let i = 0; i < count; i++) {
+    if (needed[i] && kind[i] === 2) for (const j of ins[i].args) lastUse[j] = i;
+  }
+  for (const o of outputs) lastUse[o] = count; // outputs live to the end
+  const scalars = [];
+  const steps = [];
+  const reg = new Int32Array(count).fill(-1);
+  const free = [];
+  let nRegs = 1;
+  const allocate = () => (free.length ? free.pop() : nRegs++);
+  for (let i = 0; i < count; i++) {
+    if (!needed[i]) continue;
+    const it = ins[i];
+    if (kind[i] === 1 && it.arity > 0) scalars.push([i, it.kernel, it.args[0], it.arity === 2 ? it.args[1] : -1, it.k]);
+    if (kind[i] !== 2) continue;
+    if (it.op === "x") {
+      reg[i] = 0;
+      continue;
+    }
+    const argRegs = it.args.map((j) => {
+      if (reg[j] < 0) { // a scalar read by an x-dependent op: broadcast it
+        reg[j] = allocate();
+        steps.push({ fill: j, o: reg[j] });
+      }
+      return reg[j];
+    });
+    reg[i] = allocate();
+    const b = argRegs.length > 1 ? argRegs[1] : argRegs[0]; // unary loops ignore b
+    steps.push({ fill: -1, loop: it.loop, o: reg[i], a: argRegs[0], b, k: it.k });
+    for (const j of new Set(it.args)) if (lastUse[j] === i && reg[j] > 0) free.push(reg[j]);
+  }
+  return { scalars, steps, nRegs, reg };
+}
+
+/** A typed formula's program as an activation: { params: [name] or [], apply(z, out, slope, p) }. */
+export function compileFormula(program) {
+  const { name, fallback, ins } = formula_check(program);
+  const count = ins.length;
+  const kind = new Uint8Array(count);
+  const base = new Float64Array(count); // constants folded here; parameter-only slots filled per call
+  for (let i = 0; i < count; i++) {
+    const it = ins[i];
+    if (it.op === "x") kind[i] = 2;
+    else if (it.op === "param") kind[i] = 1;
+    else if (it.op === "const") base[i] = it.value;
+    else {
+      kind[i] = Math.max(...it.args.map((j) => kind[j]));
+      if (kind[i] === 0) {
+        base[i] = it.arity === 2 ? it.kernel(base[it.args[0]], base[it.args[1]]) : it.kernel(base[it.args[0]], it.k);
+      }
+    }
+  }
+  const paramSlots = ins.map((it, i) => (it.op === "param" ? i : -1)).filter((i) => i >= 0);
+  const f = program.f, df = program.df;
+  const plans = [formula_plan(ins, kind, [f]), formula_plan(ins, kind, [f, df])];
+  const total = Math.max(plans[0].nRegs, plans[1].nRegs);
+  const values = new Float64Array(count);
+  let regs = [null];
+  let capacity = -1;
+
+  function write(target, plan, j, n) {
+    if (kind[j] === 2) target.set(regs[plan.reg[j]].subarray(0, n));
+    else target.fill(values[j], 0, n);
+  }
+
+  function apply(z, out, slope, p) {
+    const n = z.length;
+    const plan = slope ? plans[1] : plans[0];
+    let a = fallback;
+    if (name !== null && p != null && Object.prototype.hasOwnProperty.call(p, name) && p[name] !== undefined) {
+      a = Number(p[name]);
+    }
+    values.set(base);
+    for (const i of paramSlots) values[i] = a;
+    for (const [i, kernel, u, v, k] of plan.scalars) {
+      values[i] = v >= 0 ? kernel(values[u], values[v]) : kernel(values[u], k);
+    }
+    if (n > capacity) { // registers 1 .. total - 1 for the plans, register total for a copy of z
+      capacity = n;
+      regs = [null];
+      for (let r = 1; r <= total; r++) regs.push(new Float64Array(capacity));
+    }
+    const aliased = out.buffer === z.buffer || (slope && slope.buffer === z.buffer);
+    if (aliased) { // outputs overwrite z as they are written: read x from a copy
+      const copy = regs[total];
+      copy.set(z);
+      regs[0] = copy;
+    } else {
+      regs[0] = z;
+    }
+    for (const s of plan.steps) {
+      if (s.fill >= 0) regs[s.o].fill(values[s.fill], 0, n);
+      else s.loop(regs[s.o], regs[s.a], regs[s.b], n, s.k);
+    }
+    write(out, plan, f, n);
+    if (slope) write(slope, plan, df, n);
+    regs[0] = null;
+  }
+
+  return { params: name === null ? [] : [name], apply };
+}
