@@ -125,3 +125,15 @@ def test_shared_lab_link_shows_its_settings(app):
     assert "8" in sliders.filter(has_text="Neurons per layer").inner_text()
     assert app.page.locator(".run .tile").count() == 16
     app.assert_healthy()
+
+
+def test_a_typed_formula_trains_in_the_browser_and_comes_back_to_python(app):
+    app.goto("dead_neurons_lab?fx=x*sigmoid(a*x)&lab_act=custom&lab_max_steps=300")
+    assert "Your formula" in app.page.locator(".run h3").inner_text()
+    _button(app, "Start").click()
+    app.page.locator(".bar button.primary", has_text="Start").wait_for(timeout=30_000)  # stopped at 300
+    app.wait_idle()
+    assert lab_step(app.page) == 300
+    app.page.get_by_text("Data behind the charts").click()
+    app.page.get_by_text("at step 300:").wait_for(timeout=20_000)
+    app.assert_healthy()
