@@ -1,10 +1,13 @@
 """URL parameters: every value round-trips, and no string from a URL gets past parse unchecked."""
 
+import json
 import math
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from activations_core.datasets import make_dataset
+from activations_core.network import train_steps
 from tests.app.conftest import open_page
 from ui.state import UrlParam
 
@@ -77,10 +80,13 @@ def test_settings_survive_a_visit_to_another_page():
     """Streamlit forgets a widget's state when another page runs; the page comes back as it was left."""
     at = open_page("dead_neurons_lab")
     at.slider(key="lab_width").set_value(8).run()
-    next(b for b in at.button if b.label.startswith("Step")).click().run()
+    paused = at.session_state["lab_runs"]["relu"]
+    data = make_dataset("circles", n=400, noise=0.1, seed=11)
+    at.session_state["lab_runs"] = {"relu": train_steps(paused, data, 10)}  # as a pause in the browser leaves it
     at.switch_page("app_pages/curves.py").run()
     at.query_params.clear()  # the sidebar link carries no parameters
     at.switch_page("app_pages/dead_neurons_lab.py").run()
     assert not at.exception
     assert at.slider(key="lab_width").value == 8
-    assert next(m.value for m in at.metric if m.label == "Step") == "10"  # the run is still there
+    (run,) = json.loads(at.get("bidi_component")[0].proto.json)["runs"]
+    assert run["resume"]["state"]["step"] == 10  # the lab is handed the run as it was left

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from activations_core.formula_program import FORMAT, OPS, formula_program
 from tests.core.test_formula_program import _KERNELS, A_VALUES, FORMULAS, grid, parsed
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.e2e.conftest import module_tab
+from tests.e2e.harness import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -78,32 +78,12 @@ def _unb64(text: str) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def page():
-    """A blank Chromium page with formula.js imported as an ES module into window.F."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    source = SOURCE.read_text(encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            tab = browser.new_page()
-            errors: list[str] = []
-            tab.on("pageerror", lambda err: errors.append(str(err)))
-            tab.evaluate(
-                """async src => {
-                    const bytes = new TextEncoder().encode(src);
-                    let bin = "";
-                    for (const b of bytes) bin += String.fromCharCode(b);
-                    window.F = await import("data:text/javascript;base64," + btoa(bin));
-                }""",
-                source,
-            )
-            assert not errors, errors
-            yield tab
-        finally:
-            browser.close()
+def page(browser):
+    """A blank tab with formula.js imported as an ES module into window.F."""
+    tab = module_tab(browser, SOURCE.read_text(encoding="utf-8"))
+    tab.evaluate("window.F = window.LAB")
+    yield tab
+    tab.close()
 
 
 def _mismatches(x, ref, got, abs_tol=ABS_FLOOR):

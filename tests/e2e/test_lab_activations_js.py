@@ -11,14 +11,14 @@ exact and carries inf, NaN and -0.
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core.functions import minimum
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.e2e.conftest import module_tab
+from tests.e2e.harness import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -81,33 +81,13 @@ def _unb64(text: str) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def activations_page():
-    """A blank Chromium page with ACTIVATIONS_JS imported as an ES module into window.ACT."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
-    from playwright.sync_api import sync_playwright
+def activations_page(browser):
+    """A blank tab with ACTIVATIONS_JS imported as an ES module into window.ACT."""
+    tab = module_tab(browser, SOURCE.read_text(encoding="utf-8"))
+    tab.evaluate("window.ACT = window.LAB.ACTIVATIONS_JS")
+    yield tab
+    tab.close()
 
-    source = SOURCE.read_text(encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            tab = browser.new_page()
-            errors: list[str] = []
-            tab.on("pageerror", lambda err: errors.append(str(err)))
-            tab.evaluate(
-                """async src => {
-                    const bytes = new TextEncoder().encode(src);
-                    let bin = "";
-                    for (const b of bytes) bin += String.fromCharCode(b);
-                    const m = await import("data:text/javascript;base64," + btoa(bin));
-                    window.ACT = m.ACTIVATIONS_JS;
-                }""",
-                source,
-            )
-            assert not errors, errors
-            yield tab
-        finally:
-            browser.close()
 
 
 def _run(page, x, cases):

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from activations_core import ACTIVATIONS
 from activations_core.datasets import make_dataset
 from activations_core.network import NetConfig, browser_spec, from_json_dict, init_network, train_steps
+from tests.e2e.conftest import module_tab
 from tests.e2e.harness import lab_step
 from ui.lab_component import ASSETS
 
@@ -45,10 +46,8 @@ PARAMETERS = ("weights", "biases", "gammas", "betas", "running_means", "running_
 @pytest.fixture(scope="module")
 def trainer_page(browser):
     """A blank tab with the lab's activations and trainer loaded as one module (window.LAB)."""
-    page = browser.new_page()
     source = "\n".join((ASSETS / name).read_text() for name in ("activations.js", "formula.js", "trainer.js"))
-    page.evaluate("async src => { window.LAB = await import('data:text/javascript;base64,' + "
-                  "btoa(unescape(encodeURIComponent(src)))); }", source)
+    page = module_tab(browser, source)
     yield page
     page.close()
 
