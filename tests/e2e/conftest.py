@@ -38,24 +38,6 @@ def browser():
         b.close()
 
 
-def module_tab(browser, source: str):
-    """A blank tab with ``source`` imported as one ES module into ``window.LAB``; fails on a page error."""
-    tab = browser.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda err: errors.append(str(err)))
-    tab.evaluate(
-        """async src => {
-            const bytes = new TextEncoder().encode(src);
-            let bin = "";
-            for (const b of bytes) bin += String.fromCharCode(b);
-            window.LAB = await import("data:text/javascript;base64," + btoa(bin));
-        }""",
-        source,
-    )
-    assert not errors, errors
-    return tab
-
-
 class AppPage:
     """One browser tab on the app that records console errors and checks for exceptions."""
 

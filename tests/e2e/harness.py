@@ -3,6 +3,7 @@ class-load script (bench/load_class.py)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import socket
@@ -11,6 +12,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -27,6 +30,51 @@ def lab_step(page) -> int:
     """The step counter the live lab shows (its first run's, in side-by-side mode)."""
     text = page.locator('.run [data-number="step"] .big').first.inner_text()  # Playwright looks inside shadow roots
     return int(text.replace(",", ""))
+
+
+def float64_text(x) -> str:
+    """float64 values as base64 of their little-endian bytes: exact, NaN and infinities included."""
+    return base64.b64encode(np.asarray(x, "<f8").tobytes()).decode("ascii")
+
+
+def float64_array(text: str) -> np.ndarray:
+    """The inverse of float64_text (the page's window.FLOAT64.encode)."""
+    return np.frombuffer(base64.b64decode(text), "<f8").copy()
+
+
+_FLOAT64_JS = """window.FLOAT64 = {
+  decode: (b64) => {
+    const bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new Float64Array(bytes.buffer);
+  },
+  encode: (arr) => {
+    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+    let bin = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(bin);
+  },
+}"""
+
+
+def module_tab(browser, source: str):
+    """A blank tab with ``source`` imported as one ES module into ``window.LAB`` and float64 arrays'
+    base64 codec as ``window.FLOAT64`` (see float64_text); fails on a page error."""
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    tab.evaluate(
+        """async src => {
+            const bytes = new TextEncoder().encode(src);
+            let bin = "";
+            for (const b of bytes) bin += String.fromCharCode(b);
+            window.LAB = await import("data:text/javascript;base64," + btoa(bin));
+        }""",
+        source,
+    )
+    tab.evaluate(_FLOAT64_JS)
+    assert not errors, errors
+    return tab
 
 
 def free_port() -> int:

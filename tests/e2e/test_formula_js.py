@@ -12,7 +12,6 @@ exact and carries inf, NaN and -0.
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
@@ -20,8 +19,7 @@ import pytest
 
 from activations_core.formula_program import FORMAT, OPS, formula_program
 from tests.core.test_formula_program import _KERNELS, A_VALUES, FORMULAS, grid, parsed
-from tests.e2e.conftest import module_tab
-from tests.e2e.harness import ROOT
+from tests.e2e.harness import ROOT, float64_array, float64_text, module_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -41,19 +39,7 @@ ILL_CONDITIONED = {("1 - tanh(x)**2", "f'"): 1e-15}
 # without f', return base64 of f, f' and f computed without f'.
 _RUN = """
 ({x, cases}) => {
-  const decode = (b64) => {
-    const bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return new Float64Array(bytes.buffer);
-  };
-  const encode = (arr) => {
-    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-    let bin = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    }
-    return btoa(bin);
-  };
+  const {decode, encode} = window.FLOAT64;
   const z = decode(x);
   return cases.map(([program, paramSets]) => {
     const act = window.F.compileFormula(JSON.parse(program));
@@ -69,18 +55,11 @@ _RUN = """
 """
 
 
-def _b64(x) -> str:
-    return base64.b64encode(np.asarray(x, "<f8").tobytes()).decode("ascii")
-
-
-def _unb64(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), "<f8").copy()
-
-
 @pytest.fixture(scope="module")
 def page(browser):
-    """A blank tab with formula.js imported as an ES module into window.F."""
-    tab = module_tab(browser, SOURCE.read_text(encoding="utf-8"))
+    """A blank tab with activations.js and formula.js imported as one ES module into window.F."""
+    source = "\n".join((SOURCE.parent / name).read_text(encoding="utf-8") for name in ("activations.js", SOURCE.name))
+    tab = module_tab(browser, source)  # formula.js uses activations.js's erf, as in the lab's module
     tab.evaluate("window.F = window.LAB")
     yield tab
     tab.close()
@@ -116,7 +95,7 @@ def test_compiled_formulas_match_the_core(page):
     formulas = [parsed(text) for text in FORMULAS]
     cases = [[json.dumps(formula_program(formula), allow_nan=False),
               [{} if a is None else {formula.param_name: a} for a in A_VALUES]] for formula in formulas]
-    results = page.evaluate(_RUN, {"x": _b64(x), "cases": cases})
+    results = page.evaluate(_RUN, {"x": float64_text(x), "cases": cases})
     failures, worst, ill = [], [], []
     for text, formula, (params, outputs) in zip(FORMULAS, formulas, results):
         assert params == ([formula.param_name] if formula.uses_param else []), text
@@ -125,7 +104,7 @@ def test_compiled_formulas_match_the_core(page):
             with np.errstate(all="ignore"):
                 ref_f, ref_df = formula.fn(x, **kwargs), formula.dfn(x, **kwargs)
             label = f"{text} (a={'default' if a is None else a})"
-            for which, ref, got in (("f", ref_f, _unb64(out)), ("f'", ref_df, _unb64(slope))):
+            for which, ref, got in (("f", ref_f, float64_array(out)), ("f'", ref_df, float64_array(slope))):
                 abs_tol = ILL_CONDITIONED.get((text, which))
                 problems, (rel, where) = _mismatches(x, ref, got, abs_tol or ABS_FLOOR)
                 if abs_tol is None:
@@ -133,7 +112,7 @@ def test_compiled_formulas_match_the_core(page):
                 else:
                     ill.append((float(np.nanmax(np.abs(got - ref)[np.isfinite(ref)])), f"{label} {which}"))
                 failures += [f"{label} {which}: {p}" for p in problems]
-            if not np.array_equal(_unb64(out), _unb64(value_only), equal_nan=True):
+            if not np.array_equal(float64_array(out), float64_array(value_only), equal_nan=True):
                 failures.append(f"{label}: f changes when f' is not asked for")
     worst.sort(reverse=True)
     print("\nworst relative errors, browser vs core:")
@@ -219,12 +198,12 @@ def test_each_op_has_numpy_semantics_at_special_values(page):
             cases += [(op, ("x",), None), (op, ("a",), None)]
         else:
             cases += [(op, order, None) for order in (("x", "a"), ("a", "x"), ("x", "x"), ("a", "a"))]
-    results = page.evaluate(_OPS_RUN, {"values": _b64(SPECIALS), "programs": [_op_program(*c) for c in cases]})
+    results = page.evaluate(_OPS_RUN, {"values": float64_text(SPECIALS), "programs": [_op_program(*c) for c in cases]})
     x = SPECIALS[None, :].repeat(len(SPECIALS), 0)  # row j: a = SPECIALS[j]
     a = SPECIALS[:, None].repeat(len(SPECIALS), 1)
     failures = []
     for (op, order, n), result in zip(cases, results):
-        got = _unb64(result).reshape(x.shape)
+        got = float64_array(result).reshape(x.shape)
         args = [x if name == "x" else a for name in order]
         with np.errstate(all="ignore"):
             ref = args[0] ** n if op == "powi" else _KERNELS[op](*args)

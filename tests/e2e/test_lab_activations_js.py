@@ -10,15 +10,13 @@ exact and carries inf, NaN and -0.
 
 from __future__ import annotations
 
-import base64
 
 import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core.functions import minimum
-from tests.e2e.conftest import module_tab
-from tests.e2e.harness import ROOT
+from tests.e2e.harness import ROOT, float64_array, float64_text, module_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -47,19 +45,7 @@ ABS_FLOOR = 32 * 2.0**-1074
 # Runs in the page: decode the points, apply every case, return base64 of f and f'.
 _RUN = """
 ({x, cases}) => {
-  const decode = (b64) => {
-    const bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return new Float64Array(bytes.buffer);
-  };
-  const encode = (arr) => {
-    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-    let bin = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    }
-    return btoa(bin);
-  };
+  const {decode, encode} = window.FLOAT64;
   const z = decode(x);
   return cases.map(([name, params]) => {
     const out = new Float64Array(z.length), slope = new Float64Array(z.length);
@@ -70,14 +56,6 @@ _RUN = """
   });
 }
 """
-
-
-def _b64(x) -> str:
-    return base64.b64encode(np.asarray(x, "<f8").tobytes()).decode("ascii")
-
-
-def _unb64(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), "<f8").copy()
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +70,8 @@ def activations_page(browser):
 
 def _run(page, x, cases):
     """[(f, f', f with slope=null)] per case, computed in the page."""
-    results = page.evaluate(_RUN, {"x": _b64(x), "cases": [[n, p] for n, p in cases]})
-    return [tuple(_unb64(r) for r in triple) for triple in results]
+    results = page.evaluate(_RUN, {"x": float64_text(x), "cases": [[n, p] for n, p in cases]})
+    return [tuple(float64_array(r) for r in triple) for triple in results]
 
 
 def _grid() -> np.ndarray:

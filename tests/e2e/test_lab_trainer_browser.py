@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 from activations_core import ACTIVATIONS
 from activations_core.datasets import make_dataset
 from activations_core.network import NetConfig, browser_spec, from_json_dict, init_network, train_steps
-from tests.e2e.conftest import module_tab
-from tests.e2e.harness import lab_step
+from tests.e2e.harness import lab_step, module_tab
 from ui.lab_component import ASSETS
 
 pytestmark = pytest.mark.e2e

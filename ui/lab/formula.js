@@ -28,79 +28,7 @@ const FORMULA_SPECIALS = new Map([["inf", Infinity], ["-inf", -Infinity], ["nan"
 // Scalar kernels with numpy's edge cases
 // ---------------------------------------------------------------------------
 
-// Cephes ndtr.c coefficients (scipy.special.erf / erfc)
-const FORMULA_ERFC_P = [
-  2.46196981473530512524e-10, 5.64189564831068821977e-1, 7.46321056442269912687e0,
-  4.86371970985681366614e1, 1.96520832956077098242e2, 5.26445194995477358631e2,
-  9.34528527171957607540e2, 1.02755188689515710272e3, 5.57535335369399327526e2,
-];
-const FORMULA_ERFC_Q = [ // leading 1 omitted (p1evl)
-  1.32281951154744992508e1, 8.67072140885989742329e1, 3.54937778887819891062e2,
-  9.75708501743205489753e2, 1.82390916687909736289e3, 2.24633760818710981792e3,
-  1.65666309194161350182e3, 5.57535340817727675546e2,
-];
-const FORMULA_ERFC_R = [
-  5.64189583547755073984e-1, 1.27536670759978104416e0, 5.01905042251180477414e0,
-  6.16021097993053585195e0, 7.40974269950448939160e0, 2.97886665372100240670e0,
-];
-const FORMULA_ERFC_S = [ // leading 1 omitted
-  2.26052863220117276590e0, 9.39603524938001434673e0, 1.20489539808096656605e1,
-  1.70814450747565897222e1, 9.60896809063285878198e0, 3.36907645100081516050e0,
-];
-const FORMULA_ERF_T = [
-  9.60497373987051638749e0, 9.00260197203842689217e1, 2.23200534594684319226e3,
-  7.00332514112805075473e3, 5.55923013010394962768e4,
-];
-const FORMULA_ERF_U = [ // leading 1 omitted
-  3.35617141647503099647e1, 5.21357949780152679795e2, 4.59432382970980127987e3,
-  2.26290000613890934246e4, 4.92673942608635921086e4,
-];
-const FORMULA_MAXLOG = 7.09782712893383996843e2;
-
-/** Cephes polevl: c[0] x^N + ... + c[N] by Horner. */
-function formula_polevl(x, c) {
-  let ans = c[0];
-  for (let i = 1; i < c.length; i++) ans = ans * x + c[i];
-  return ans;
-}
-
-/** Cephes p1evl: x^N + c[0] x^(N-1) + ... + c[N-1]. */
-function formula_p1evl(x, c) {
-  let ans = x + c[0];
-  for (let i = 1; i < c.length; i++) ans = ans * x + c[i];
-  return ans;
-}
-
-/** erf(x) = x T(x^2) / U(x^2) for |x| <= 1, else 1 - erfc(x) (Cephes, as scipy). */
-function formula_erf(x) {
-  if (x !== x) return NaN;
-  if (x < 0.0) return -formula_erf(-x);
-  if (x > 1.0) return 1.0 - formula_erfc(x);
-  const z = x * x;
-  return (x * formula_polevl(z, FORMULA_ERF_T)) / formula_p1evl(z, FORMULA_ERF_U);
-}
-
-/** erfc(a) for |a| >= 1: e^(-a^2) P(|a|) / Q(|a|) (R/S beyond 8); else 1 - erf(a) (Cephes). */
-function formula_erfc(a) {
-  if (a !== a) return NaN;
-  const x = a < 0.0 ? -a : a;
-  if (x < 1.0) return 1.0 - formula_erf(a);
-  let z = -a * a;
-  if (z < -FORMULA_MAXLOG) return a < 0 ? 2.0 : 0.0;
-  z = Math.exp(z);
-  let p, q;
-  if (x < 8.0) {
-    p = formula_polevl(x, FORMULA_ERFC_P);
-    q = formula_p1evl(x, FORMULA_ERFC_Q);
-  } else {
-    p = formula_polevl(x, FORMULA_ERFC_R);
-    q = formula_p1evl(x, FORMULA_ERFC_S);
-  }
-  let y = (z * p) / q;
-  if (a < 0) y = 2.0 - y;
-  if (y !== 0.0) return y;
-  return a < 0 ? 2.0 : 0.0;
-}
+// erf is act_erf of activations.js, which comes first in the lab's module (Cephes, as scipy).
 
 /** scipy.special.expit: 1 / (1 + e^-u). */
 function formula_sigmoid(u) {
@@ -188,7 +116,7 @@ const FORMULA_OPS = new Map([
   ["cos", [1, Math.cos, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); }]],
   ["abs", [1, Math.abs, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); }]],
   ["sign", [1, formula_sign, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_sign(a[i]); }]],
-  ["erf", [1, formula_erf, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_erf(a[i]); }]],
+  ["erf", [1, act_erf, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = act_erf(a[i]); }]],
   ["sigmoid", [1, formula_sigmoid, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_sigmoid(a[i]); }]],
   ["softplus", [1, formula_softplus, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_softplus(a[i]); }]],
   ["max", [2, formula_max, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_max(a[i], b[i]); }]],
