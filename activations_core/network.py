@@ -55,12 +55,10 @@ __all__ = [
     "INIT_SCHEMES",
     "MAX_STEPS_PER_CALL",
     "MAX_TOTAL_STEPS",
-    "PRESETS",
     "History",
     "LayerActivity",
     "NetConfig",
     "NetState",
-    "Preset",
     "browser_spec",
     "dead_criterion",
     "decision_grid",
@@ -937,88 +935,3 @@ def from_json_dict(data: dict, activation: Activation | None = None) -> NetState
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"not an exported network: {error}") from None
-
-
-# --------------------------------------------------------------------------
-# The lesson's scenarios
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A scenario: network config, seed, data set settings, steps to run and what it shows."""
-
-    key: str
-    title: str
-    explanation: str
-    config: NetConfig
-    steps: int
-    seed: int = 0
-    dataset: str = "moons"
-    n_points: int = 400
-    noise: float = 0.1
-    data_seed: int = 0
-
-    def make_dataset(self) -> Dataset:
-        """The preset's data set."""
-        return make_dataset(self.dataset, n=self.n_points, noise=self.noise, seed=self.data_seed)
-
-    def start(self) -> NetState:
-        """The untrained network."""
-        return init_network(self.config, self.seed)
-
-    def run(self) -> NetState:
-        """The network after the preset's steps (what the lesson shows at the end)."""
-        state, data = self.start(), self.make_dataset()
-        while not state.finished:
-            state = train_steps(state, data, min(MAX_STEPS_PER_CALL, self.steps - state.step))
-        return state
-
-
-# Settings found by experiment (circles, 400 points, noise 0.1, data seed 0, network seed 11).
-# Over network seeds 0-15: at lr 0.3 ReLU ends with at most 6% dead; at lr 4 ReLU ends with
-# 53-97% dead (12 of 16 stall at chance) while Leaky ReLU keeps every neuron and recovers for 8 of
-# 16 seeds (the rest diverge: lr 4 is still too high); bias -3 leaves 72-94% dead from step 0.
-# ELU does not rescue lr 4: its weights overflow.
-_PRESET_DATA = {"dataset": "circles", "n_points": 400, "noise": 0.1, "data_seed": 0, "seed": 11}
-_HEALTHY = NetConfig(hidden=(16, 16), activation="relu", init="he", learning_rate=0.3, max_steps=300)
-_TOO_HIGH = dataclasses.replace(_HEALTHY, learning_rate=4.0)
-
-PRESETS: dict[str, Preset] = {
-    "healthy": Preset(
-        "healthy",
-        "Healthy",
-        "ReLU with He initialisation and a moderate learning rate: almost every neuron stays "
-        "alive and the network learns the circle.",
-        _HEALTHY,
-        steps=300,
-        **_PRESET_DATA,
-    ),
-    "lr_too_high": Preset(
-        "lr_too_high",
-        "Learning rate too high",
-        "The same network with a learning rate of 4: the first huge updates push most ReLU "
-        "neurons to negative inputs for every point, they stop learning and the loss stalls at log 2.",
-        _TOO_HIGH,
-        steps=300,
-        **_PRESET_DATA,
-    ),
-    "negative_bias": Preset(
-        "negative_bias",
-        "Biases too negative",
-        "Every hidden bias starts at -3: most ReLU neurons output zero for every point from step 0, "
-        "get no gradient and never recover.",
-        dataclasses.replace(_HEALTHY, bias_init=-3.0),
-        steps=300,
-        **_PRESET_DATA,
-    ),
-    "the_fix": Preset(
-        "the_fix",
-        "The fix: Leaky ReLU",
-        "The same too-high learning rate with Leaky ReLU: a negative input still passes a small "
-        "gradient, so no neuron dies and training recovers.",
-        dataclasses.replace(_TOO_HIGH, activation="leaky_relu"),
-        steps=300,
-        **_PRESET_DATA,
-    ),
-}

@@ -15,8 +15,9 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
-from activations_core.network import (PRESETS, NetConfig, dead_criterion, decision_grid,
-                                      init_network, neuron_activity, to_json_dict, train_steps)
+from activations_core.lessons import LESSONS, TYPICAL_DEAD_RANGE
+from activations_core.network import (NetConfig, dead_criterion, decision_grid, init_network, neuron_activity,
+                                      to_json_dict, train_steps)
 from ui.catalog import FORMULA, activation_choices, parsed_formula
 from ui.lab_component import LabRun, runs_from_sync, show_live_lab
 from ui.presenter import controls, presenting, shown
@@ -24,7 +25,7 @@ from ui.quiz import question
 from ui.state import UrlParam, bind_url
 
 MAX_STEP_OPTIONS = ("300", "1000", "3000", "10000", "50000")
-LR_OPTIONS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "2", "4", "10")
+LR_OPTIONS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "2", "4", "6", "10")
 choices = activation_choices()
 NAMES = tuple(choices)
 
@@ -45,68 +46,46 @@ PARAMS = (
     UrlParam("lab_batch", 0, "int", 0, 400),
     UrlParam("lab_max_steps", "10000", "choice", options=MAX_STEP_OPTIONS),
     UrlParam("lab_seed", 11, "int", 0, 2**31 - 1),
+    UrlParam("lab_lesson", "none", "choice", options=("none",) + tuple(LESSONS)),
 ) + tuple(UrlParam(f"lab_{n}_{p.name}", p.default, "float", p.min, p.max)
           for n, a in choices.items() for p in a.params)
 bind_url(PARAMS)
 ss = st.session_state
 
 
-def load_preset(key: str) -> None:
-    """Put a scenario's settings into the widgets (and so the URL)."""
-    p = PRESETS[key]
-    c = p.config
-    ss.update(lab_data=p.dataset, lab_noise=p.noise, lab_points=p.n_points, lab_seed=p.seed,
-              lab_act=c.activation, lab_layers=len(c.hidden), lab_width=c.hidden[0], lab_init=c.init,
-              lab_scale=c.init_scale, lab_bias=c.bias_init, lab_lr=f"{c.learning_rate:g}",
-              lab_momentum=c.momentum, lab_bn=c.batch_norm, lab_batch=c.batch_size or 0,
-              lab_max_steps=str(c.max_steps), lab_compare="none")
+def lesson_settings(key: str) -> dict:
+    """The widget values that make up a lesson's network and data (the seed is the student's)."""
+    lesson = LESSONS[key]
+    c = lesson.config
+    return dict(lab_data=lesson.dataset, lab_noise=lesson.noise, lab_points=lesson.n_points, lab_act=c.activation,
+                lab_layers=len(c.hidden), lab_width=c.hidden[0], lab_init=c.init, lab_scale=c.init_scale,
+                lab_bias=c.bias_init, lab_lr=f"{c.learning_rate:g}", lab_momentum=c.momentum, lab_bn=c.batch_norm,
+                lab_batch=c.batch_size or 0, lab_max_steps=str(c.max_steps), lab_compare="none")
 
 
+def start_lesson(key: str) -> None:
+    """One click: the lesson's settings into the widgets (and the URL), and the lab starts training."""
+    ss.lab_lesson_clicks = ss.get("lab_lesson_clicks", 0) + 1
+    ss.update(lesson_settings(key), lab_lesson=key, lab_autostart=ss.lab_lesson_clicks)
+
+
+def leave_lesson() -> None:
+    """Picking another network to compare with ends the lesson (its fix was the comparison)."""
+    ss.lab_lesson = "none"
+
+
+st.html("<style>.stMainBlockContainer { padding-top: 2.5rem; }</style>")  # the lab on one screen
 st.title("Dead-neuron lab")
-st.markdown("Train a small network live and watch ReLU neurons die: a neuron is **dead** when its "
-            "output is zero for every training point, so it gets no gradient and never learns again.")
+if shown("notes") and not presenting():  # on a projector the teacher says it
+    st.caption("A ReLU neuron is **dead** when its output is 0 for every training point: no gradient reaches its "
+               "weights. In the first hidden layer it stays dead; deeper, it can come back when the layers below "
+               "change. Pick a lesson: it loads and starts.")
 
-with controls():
-    c1, c2, c3 = st.columns([2, 1, 1])
-    preset = c1.selectbox("Scenario", list(PRESETS), format_func=lambda k: PRESETS[k].title,
-                          key="lab_preset_choice")
-    c2.button("Load scenario", on_click=load_preset, args=(preset,), use_container_width=True,
-              help="Fill every control with the scenario's settings.")
-    c3.button("New seed", on_click=lambda: ss.update(lab_seed=int(np.random.default_rng().integers(2**31))),
-              use_container_width=True)
-    st.caption(PRESETS[preset].explanation)
-    a, b, c, d = st.columns(4)
-    with a:
-        st.selectbox("Data set", [x.name for x in DATASETS], key="lab_data",
-                     format_func=lambda n: next(x.display_name for x in DATASETS if x.name == n))
-        st.slider("Noise", 0.0, 0.5, step=0.01, key="lab_noise")
-        st.slider("Points", 100, 1000, step=50, key="lab_points")
-    with b:
-        st.selectbox("Activation", NAMES, key="lab_act", format_func=lambda n: choices[n].display_name)
-        st.selectbox("Compare side by side with", ("none",) + NAMES, key="lab_compare",
-                     format_func=lambda n: "nothing" if n == "none" else choices[n].display_name,
-                     help="Trains a second network from the same seed and data.")
-        for name in dict.fromkeys([ss.lab_act, ss.lab_compare]):
-            for p in choices[name].params if name != "none" else ():
-                st.slider(f"{choices[name].display_name}: {p.name}", p.min, p.max, step=p.step,
-                          key=f"lab_{name}_{p.name}")
-    with c:
-        st.slider("Hidden layers", 1, 4, key="lab_layers")
-        st.slider("Neurons per layer", 2, 64, key="lab_width")
-        st.selectbox("Initialisation", ("he", "xavier", "normal"), key="lab_init",
-                     format_func={"he": "He", "xavier": "Xavier/Glorot", "normal": "Normal(0, scale²)"}.get)
-        if ss.lab_init == "normal":
-            st.slider("Init scale", 0.01, 3.0, step=0.01, key="lab_scale")
-        st.slider("Initial bias", -5.0, 5.0, step=0.1, key="lab_bias",
-                  help="Negative biases switch ReLU neurons off from the start.")
-    with d:
-        st.select_slider("Learning rate", LR_OPTIONS, key="lab_lr")
-        st.slider("Momentum", 0.0, 0.95, step=0.05, key="lab_momentum")
-        st.slider("Batch size (0 = full batch)", 0, 400, step=10, key="lab_batch")
-        st.toggle("Batch normalisation", key="lab_bn")
-        st.select_slider("Stop after steps", MAX_STEP_OPTIONS, key="lab_max_steps",
-                         help="Training pauses by itself at this step; the learning rate, momentum and this "
-                              "take effect at once, without starting again.")
+lesson = LESSONS.get(ss.lab_lesson)
+with st.container(horizontal=True, gap="small"):  # one click per lesson, always in view
+    for key, each in LESSONS.items():
+        st.button(each.title, key=f"lab_lesson_{key}", on_click=start_lesson, args=(key,),
+                  type="primary" if lesson is each else "secondary", help=each.story)
 
 
 @st.cache_data(max_entries=32)
@@ -130,10 +109,15 @@ def inactive_word(state) -> str:
     return "saturated" if dead_criterion(state.config.activation) == "saturated" else "dead"
 
 
-names = [ss.lab_act] + ([ss.lab_compare] if ss.lab_compare not in ("none", ss.lab_act) else [])
+# The runs shown: the network, and beside it a lesson's fix or another activation to compare with.
+titles = {ss.lab_act: choices[ss.lab_act].display_name}
 try:
     data = dataset(ss.lab_data, ss.lab_points, ss.lab_noise, ss.lab_seed % 2**32)
-    configs = {n: config_for(n) for n in names}
+    configs = {ss.lab_act: config_for(ss.lab_act)}
+    if lesson is not None and lesson.fix:
+        configs["fix"], titles["fix"] = lesson.fix_config(configs[ss.lab_act]), lesson.fix_title
+    elif ss.lab_compare not in ("none", ss.lab_act):
+        configs[ss.lab_compare], titles[ss.lab_compare] = config_for(ss.lab_compare), choices[ss.lab_compare].display_name
 except ValueError as err:
     st.error(f"These settings cannot be trained: {err}")
     st.stop()
@@ -151,23 +135,37 @@ if ss.get("lab_signature") != signature:
     ss.lab_runs = dict(ss.lab_start)
 
 
-def formula_program(name: str):
+def formula_program(config: NetConfig):
     """A typed formula compiled for the browser (None for the built-ins)."""
-    if name != "custom":
+    if config.activation_name in ACTIVATIONS:
         return None
     from activations_core.formula_program import formula_program as compile_formula
     return compile_formula(parsed_formula(ss[FORMULA.key]))
 
 
-p = presenting()
-runs = [LabRun(n, choices[n].display_name, inactive_word(ss.lab_start[n]), ss.lab_start[n], ss.lab_runs[n],
-               formula_program(n)) for n in names]
-sync = show_live_lab(ss.lab_run_id, runs, data, learning_rate=float(ss.lab_lr), momentum=float(ss.lab_momentum),
-                     max_steps=int(ss.lab_max_steps), dark=st.context.theme.type == "dark", presenting=p)
+runs = [LabRun(n, titles[n], inactive_word(ss.lab_start[n]), ss.lab_start[n], ss.lab_runs[n], configs[n],
+               formula_program(configs[n])) for n in configs]
+sync = show_live_lab(ss.lab_run_id, runs, data, dark=st.context.theme.type == "dark", presenting=presenting(),
+                     autostart=ss.pop("lab_autostart", None))
 try:  # the browser's state after a pause, a step, a reset or the end of training
     ss.lab_runs = runs_from_sync(sync, ss.lab_run_id, runs) or ss.lab_runs
 except ValueError as err:
     st.warning(f"The lab's state could not be read back ({err}); the tables show the last state that could.")
+
+if lesson is not None:
+    changed = any(ss[k] != v for k, v in lesson_settings(lesson.key).items())
+    st.markdown(f"**{lesson.title}.** {lesson.story} **What to see** (checked for 20 seeds with the core): "
+                + lesson.claims_text()
+                + (" *You have changed the lesson's settings since: these were checked for its own.*" if changed else ""))
+if shown("notes"):
+    low, high = TYPICAL_DEAD_RANGE
+    hidden = sum(ss.lab_start[ss.lab_act].config.hidden)
+    shares = "; ".join(f"{titles[n]} {state.history.dead_overall[-1]:.0%} at step {state.step:,}"
+                       for n, state in ss.lab_runs.items() if inactive_word(state) == "dead")
+    if shares:
+        st.caption(f"In large trained ReLU networks typically {low:.0%} to {high:.0%} of the units end up dead. This toy "
+                   f"network has {hidden} hidden neurons, so each is {1 / hidden:.1%} of them. Dead as of the last "
+                   f"pause: {shares}.")
 
 
 def run_tables(state) -> dict[str, pd.DataFrame]:
@@ -187,6 +185,46 @@ def run_tables(state) -> dict[str, pd.DataFrame]:
     return {"history": history, "neurons": neurons, "probability_map": grid}
 
 
+with st.expander("Settings: data, network, training" + ("" if shown("controls") else " (hidden for presenting)")):
+    st.button("New seed", icon=":material/casino:",
+              on_click=lambda: ss.update(lab_seed=int(np.random.default_rng().integers(2**31))),
+              help="New data and new starting weights; every lesson's sentences were checked for 20 seeds.")
+    a, b, c, d = st.columns(4)
+    with a:
+        st.selectbox("Data set", [x.name for x in DATASETS], key="lab_data",
+                     format_func=lambda n: next(x.display_name for x in DATASETS if x.name == n))
+        st.slider("Noise", 0.0, 0.5, step=0.01, key="lab_noise")
+        st.slider("Points", 100, 1000, step=50, key="lab_points")
+    with b:
+        st.selectbox("Activation", NAMES, key="lab_act", format_func=lambda n: choices[n].display_name)
+        st.selectbox("Compare side by side with", ("none",) + NAMES, key="lab_compare", on_change=leave_lesson,
+                     format_func=lambda n: "nothing" if n == "none" else choices[n].display_name,
+                     help="Trains a second network from the same seed and data (and ends a lesson).")
+        for name in dict.fromkeys([ss.lab_act, ss.lab_compare]):
+            for p in choices[name].params if name != "none" else ():
+                st.slider(f"{choices[name].display_name}: {p.name}", p.min, p.max, step=p.step,
+                          key=f"lab_{name}_{p.name}")
+    with c:
+        st.slider("Hidden layers", 1, 4, key="lab_layers")
+        st.slider("Neurons per layer", 2, 64, key="lab_width")
+        st.selectbox("Initialisation", ("he", "xavier", "normal"), key="lab_init",
+                     format_func={"he": "He", "xavier": "Xavier/Glorot", "normal": "Normal(0, scale²)"}.get)
+        if ss.lab_init == "normal":
+            st.slider("Init scale", 0.01, 3.0, step=0.01, key="lab_scale")
+        st.slider("Initial bias", -5.0, 5.0, step=0.1, key="lab_bias",
+                  help="Negative biases switch ReLU neurons off from the start.")
+    with d:
+        st.select_slider("Learning rate", LR_OPTIONS, key="lab_lr")
+        st.slider("Momentum", 0.0, 0.95, step=0.05, key="lab_momentum")
+        st.slider("Batch size (0 = full batch)", 0, 400, step=10, key="lab_batch")
+        st.toggle("Batch normalisation", key="lab_bn")
+        st.select_slider("Stop after steps", MAX_STEP_OPTIONS, key="lab_max_steps",
+                         help="Training pauses by itself at this step; the learning rate, momentum and this "
+                              "take effect at once, without starting again.")
+
+
+
+
 def csv_of(state, part: str) -> bytes:
     """One table as CSV: built only when its download button is clicked."""
     return run_tables(state)[part].to_csv(index=False).encode()
@@ -196,7 +234,7 @@ with st.expander("Data behind the charts, and export (history CSV, weights JSON)
     st.caption("As the lab last reported it: the tables and files follow each Pause, Step and Reset, and the end "
                "of training; nothing is sent to the server while the network trains.")
     for name, state in ss.lab_runs.items():
-        title = choices[name].display_name
+        title = titles[name]
         if shown("tables"):
             tables = run_tables(state)
             st.markdown(f"**{title}** at step {state.step:,}: training history (every recorded step) and hidden neurons")
@@ -214,26 +252,52 @@ with st.expander("Data behind the charts, and export (history CSV, weights JSON)
                            key=f"lab_json_{name}")
 
 
-@st.cache_data(max_entries=8)
-def preset_outcome(key: str) -> tuple[float, float, float]:
-    """(dead fraction at step 0, at the end, final test accuracy) of a scenario, computed."""
-    end = PRESETS[key].run()
-    return float(end.history.dead_overall[0]), float(end.history.dead_overall[-1]), float(end.history.test_acc[-1])
+ANSWER_STEPS = 300  # the questions look this far ahead on the network on screen
+
+
+def outcomes() -> dict:
+    """The answers, computed by the core on the data, seed and starting weights on screen (once per run)."""
+    if ss.get("lab_outcomes", (None,))[0] == ss.lab_run_id:
+        return ss.lab_outcomes[1]
+    main = ss.lab_start[ss.lab_act]
+    early = train_steps(main, data, 20)
+    end = train_steps(early, data, ANSWER_STEPS - 20)
+    layers = [(int((a0.dead & ~a1.dead).sum()), int(a0.dead.sum()))
+              for a0, a1 in zip(neuron_activity(early, data.X_train), neuron_activity(end, data.X_train))]
+    other = next((n for n in ss.lab_start if n != ss.lab_act), None)
+    other_end = None if other is None else train_steps(ss.lab_start[other], data, ANSWER_STEPS)
+    found = {"dead0": float(main.history.dead_overall[0]), "end": float(end.history.dead_overall[-1]),
+             "acc": float(end.history.test_acc[-1]), "revived": layers, "other": other,
+             "other_end": None if other_end is None else float(other_end.history.dead_overall[-1]),
+             "other_acc": None if other_end is None else float(other_end.history.test_acc[-1])}
+    ss.lab_outcomes = (ss.lab_run_id, found)
+    return found
 
 
 if shown("questions"):
     st.subheader("Predict, then reveal")
-    high, fix = preset_outcome("lr_too_high"), preset_outcome("the_fix")
-    question("lab_q1", "At learning rate 4, which activation keeps more hidden neurons alive?",
-             ["ReLU", "Leaky ReLU", "Both the same"], 1 if fix[1] < high[1] else (0 if fix[1] > high[1] else 2),
-             f"After {PRESETS['lr_too_high'].steps} steps ReLU has **{high[1]:.0%}** dead neurons "
-             f"(test accuracy {high[2]:.0%}); Leaky ReLU has **{fix[1]:.0%}** (test accuracy {fix[2]:.0%}).")
-    bias = preset_outcome("negative_bias")
+    st.caption("Answered by training the network on screen (same data, seed and starting weights) with the core.")
+    found = outcomes()
+    main_title = titles[ss.lab_act]
+    word = inactive_word(ss.lab_start[ss.lab_act])
     bands = ["under 10%", "10% to 50%", "over 50%"]
-    question("lab_q2", "With every hidden bias starting at -3, how many ReLU neurons are dead before training?",
-             bands, int(np.searchsorted([0.1, 0.5], bias[0], side="right")),
-             f"**{bias[0]:.0%}** are dead at step 0: their input is negative for every point.")
-    question("lab_q3", "Once a ReLU neuron is dead, does plain SGD bring it back?",
-             ["Yes, quickly", "No"], 1 if bias[1] >= bias[0] else 0,
-             f"In the negative-bias scenario {bias[0]:.0%} are dead at the start and {bias[1]:.0%} at the end: "
-             "a dead neuron gets zero gradient, so nothing moves its weights.")
+    question("lab_q2", f"Before any training, what share of the {main_title} network's hidden neurons are {word}?",
+             bands, int(np.searchsorted([0.1, 0.5], found["dead0"], side="right")),
+             f"**{found['dead0']:.0%}** are {word} at step 0, before a single update.")
+    if found["other"] is not None:
+        other_title = titles[found["other"]]
+        diff = np.sign(round(found["end"] - found["other_end"], 6))
+        question("lab_q1", f"After {ANSWER_STEPS} steps, which network has fewer {word} hidden neurons?",
+                 [main_title, other_title, "Both the same"], {-1: 0, 1: 1, 0: 2}[int(diff)],
+                 f"After {ANSWER_STEPS} steps {main_title} has **{found['end']:.0%}** {word} (test accuracy "
+                 f"{found['acc']:.0%}); {other_title} has **{found['other_end']:.0%}** (test accuracy "
+                 f"{found['other_acc']:.0%}).")
+    (back1, dead1), *deeper = found["revived"]
+    if word == "dead" and dead1:
+        back_deeper, dead_deeper = sum(b for b, _ in deeper), sum(d for _, d in deeper)
+        question("lab_q3", "A first-layer neuron is dead at step 20. Does plain SGD bring it back by step "
+                 f"{ANSWER_STEPS}?", ["Yes, usually", "No"], 0 if 2 * back1 > dead1 else 1,
+                 f"Of the first layer's {dead1} dead neurons at step 20, **{back1}** were alive at step "
+                 f"{ANSWER_STEPS}: their inputs are the data, which never change, so no gradient ever reaches them."
+                 + (f" Deeper layers differ: of {dead_deeper} dead at step 20, {back_deeper} came back, because the "
+                    "layer below them kept changing." if dead_deeper else ""))

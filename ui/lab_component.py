@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from activations_core.network import NetState, browser_spec, from_json_dict
+from activations_core.network import NetConfig, NetState, browser_spec, from_json_dict
 from activations_core.datasets import Dataset
 from ui.theme import DIVERGING, OKABE_ITO, colour
 
@@ -44,16 +44,18 @@ class LabRun:
     word: str  # "dead" or "saturated": what the run counts
     start: NetState
     latest: NetState
+    config: NetConfig  # the settings now: its learning rate, momentum and stop step apply at once
     formula_program: dict | None = None  # a typed formula, compiled for the browser
 
 
-def show_live_lab(run_id: str, runs: list[LabRun], data: Dataset, *, learning_rate: float, momentum: float,
-                  max_steps: int, dark: bool, presenting: bool, key: str = "lab_live"):
+def show_live_lab(run_id: str, runs: list[LabRun], data: Dataset, *, dark: bool, presenting: bool,
+                  autostart: int | None = None, key: str = "lab_live"):
     """Mount the lab; returns what it sent back on this rerun (a dict with "run_id", "reason", "runs"), or None.
 
     A new run_id makes the browser start again from each run's ``latest`` state; with the same
-    run_id it keeps its own (newer) state and only takes the learning rate, momentum and
-    max_steps, which change without a reset.
+    run_id it keeps its own (newer) state and only takes each run's learning rate, momentum and
+    max_steps from ``config``, which change without a reset. ``autostart``, a number new with each lesson click,
+    makes the lab start its runs from step 0 and train at once (None on every other rerun).
     """
     payload = {
         "run_id": run_id,
@@ -61,13 +63,14 @@ def show_live_lab(run_id: str, runs: list[LabRun], data: Dataset, *, learning_ra
             "name": run.name, "title": run.title, "word": run.word, "formula": run.formula_program,
             "spec": browser_spec(run.start, data),
             "resume": browser_spec(run.latest, data) if run.latest.step != run.start.step else None,
+            "live": {"learning_rate": run.config.learning_rate, "momentum": run.config.momentum,
+                     "max_steps": run.config.max_steps},
         } for run in runs],
-        "live": {"learning_rate": learning_rate, "momentum": momentum, "max_steps": max_steps},
         "bounds": [list(b) for b in data.bounds],
         "colours": {"diverging": DIVERGING, "class0": colour(3), "class1": colour(0), "series": list(OKABE_ITO)},
-        "dark": dark, "presenting": presenting,
+        "dark": dark, "presenting": presenting, "autostart": autostart,
         "step_button": STEP_BUTTON_STEPS, "speed": DEFAULT_SPEED, "frame_budget_ms": FRAME_BUDGET_MS,
-        "map_size": 360 if presenting else 300, "curves_height": 230,
+        "map_size": 400,
     }
     result = _live_lab(key=key, data=payload, on_sync_change=lambda: None)
     return result.sync

@@ -18,7 +18,6 @@ from activations_core.network import (
     BN_EPS,
     HISTORY_CAP,
     MAX_STEPS_PER_CALL,
-    PRESETS,
     NetConfig,
     dead_criterion,
     decision_grid,
@@ -42,7 +41,17 @@ def moons():
 
 @pytest.fixture(scope="module")
 def preset_runs():
-    return {key: preset.run() for key, preset in PRESETS.items()}
+    """The lab's lessons' networks after their steps (seed 11, the lab's default), by lesson key."""
+    from activations_core.lessons import LESSONS
+
+    return {key: LESSONS[key].run(11).end for key in ("healthy", "lr_too_high", "negative_bias")}
+
+
+def lesson_data(key: str):
+    from activations_core.lessons import LESSONS
+
+    lesson = LESSONS[key]
+    return make_dataset(lesson.dataset, n=lesson.n_points, noise=lesson.noise, seed=11)
 
 
 # --------------------------------------------------------------------------
@@ -311,7 +320,7 @@ def test_history_dead_fraction_matches_the_lessons_definition(preset_runs, moons
     """Count ReLU neurons whose output is exactly 0 on every training point, independently."""
     for key in ("lr_too_high", "negative_bias", "healthy"):
         state = preset_runs[key]
-        data = PRESETS[key].make_dataset()
+        data = lesson_data(key)
         expected = reference_dead_fraction(state, data.X_train)
         np.testing.assert_array_equal(state.history.dead_fraction[-1], expected)
         counts = [round(f * w) for f, w in zip(expected, state.config.hidden)]
@@ -322,7 +331,7 @@ def test_history_dead_fraction_matches_the_lessons_definition(preset_runs, moons
 
 def test_neuron_activity_mean_abs_matches_reference(preset_runs):
     state = preset_runs["healthy"]
-    X = PRESETS["healthy"].make_dataset().X_train[:40]
+    X = lesson_data("healthy").X_train[:40]
     outputs = [reference_hidden_and_logit(state, x)[0] for x in X]
     for l, layer in enumerate(neuron_activity(state, X)):
         expected = [sum(abs(out[l][j]) for out in outputs) / len(X) for j in range(len(layer.mean_abs))]
@@ -334,53 +343,7 @@ def test_neuron_activity_mean_abs_matches_reference(preset_runs):
 # --------------------------------------------------------------------------
 
 
-def test_healthy_preset_keeps_neurons_alive_and_learns(preset_runs):
-    h = preset_runs["healthy"].history
-    assert h.dead_overall.max() <= 0.05
-    assert h.test_acc[-1] >= 0.9
-
-
-def test_lr_too_high_preset_kills_most_relu_neurons_and_stalls(preset_runs):
-    state = preset_runs["lr_too_high"]
-    h = state.history
-    assert h.dead_overall[0] < 0.1 < 0.5 < h.dead_overall[-1]
-    assert abs(h.train_loss[-1] - LOG2) < 0.01
-    assert abs(h.test_acc[-1] - 0.5) < 0.1
-    assert not state.diverged
-
-
-def test_negative_bias_preset_is_dead_from_the_start(preset_runs):
-    h = preset_runs["negative_bias"].history
-    assert h.step[0] == 0 and h.dead_overall[0] > 0.5
-    assert h.dead_overall[-1] > 0.5
-    assert abs(h.train_loss[-1] - LOG2) < 0.01
-
-
-def test_the_fix_is_the_same_run_with_leaky_relu(preset_runs):
-    fix, bad = PRESETS["the_fix"], PRESETS["lr_too_high"]
-    assert dataclasses.replace(fix.config, activation="relu") == bad.config
-    assert (fix.seed, fix.dataset, fix.n_points, fix.noise, fix.data_seed) == (
-        bad.seed, bad.dataset, bad.n_points, bad.noise, bad.data_seed)
-    for w_fix, w_bad in zip(fix.start().weights, bad.start().weights):
-        np.testing.assert_array_equal(w_fix, w_bad)  # side by side: same starting weights
-    state = preset_runs["the_fix"]
-    assert np.all(state.history.dead_overall == 0.0)
-    assert state.history.test_acc[-1] >= 0.9
-    assert state.history.train_loss[-1] < 0.1
-
-
-def test_batch_norm_also_rescues_the_bad_presets():
-    for key in ("lr_too_high", "negative_bias"):
-        preset = PRESETS[key]
-        rescued = dataclasses.replace(preset, config=dataclasses.replace(preset.config, batch_norm=True)).run()
-        assert rescued.history.dead_overall[-1] <= 0.05
-        assert rescued.history.test_acc[-1] >= 0.9
-
-
-def test_presets_have_explanations_and_runs_end_at_their_steps(preset_runs):
-    for key, preset in PRESETS.items():
-        assert preset.key == key and preset.title and preset.explanation
-        assert preset_runs[key].step == preset.steps == preset.config.max_steps
+# The lessons' claims over 20 seeds: tests/core/test_lessons.py
 
 
 # --------------------------------------------------------------------------

@@ -81,12 +81,18 @@ class LabRun {
     head.append(numbers);
     this.message = labElement("p", { class: "diverged", role: "alert" });
     this.message.hidden = true;
-    const pictures = labElement("div", { class: "pictures" });
+    this.pictures = labElement("div", { class: "pictures" });
     this.boundary = labElement("canvas", { class: "boundary", role: "img" });
+    const side = labElement("div", { class: "side" });
     this.neurons = labElement("div", { class: "neurons", role: "group", "aria-label": `Hidden neurons of the ${info.title} network: what each outputs over the input plane` });
-    pictures.append(this.boundary, this.neurons);
+    const key = labElement("p", { class: "key", title: "Each square is one hidden neuron's output over the input plane " +
+      "(blue: positive, vermillion: negative, each on its own scale)." });
+    key.append(labElement("span", { class: "key-cross", "aria-hidden": "true" }, "✕"),
+      ` ${info.word}: ${info.word === "dead" ? "f′ = 0 on every training point" : "at an end of its range on every point"}`);
     this.curves = labElement("canvas", { class: "curves", role: "img", "aria-label": `Training and test loss, and the fraction of ${info.word} neurons per layer, against the step` });
-    this.root.append(head, this.message, pictures, this.curves);
+    side.append(this.neurons, key, this.curves);
+    this.pictures.append(this.boundary, side);
+    this.root.append(head, this.message, this.pictures);
     this.map = document.createElement("canvas"); // the probability map at grid resolution
     this.map.width = this.map.height = LAB_GRID;
     this.tiles = [];
@@ -110,7 +116,7 @@ class LabRun {
   }
 
   applyLive() {
-    const live = this.lab.data.live, c = this.trainer.config;
+    const live = this.info.live, c = this.trainer.config;
     c.learning_rate = live.learning_rate;
     c.momentum = live.momentum;
     c.max_steps = live.max_steps;
@@ -120,12 +126,10 @@ class LabRun {
     this.neurons.replaceChildren();
     this.tiles = [];
     const widths = this.trainer.sizes.slice(1, -1);
-    const widest = Math.max(...widths);
-    const size = widest <= 8 ? 34 : widest <= 16 ? 26 : widest <= 32 ? 18 : 12;
-    this.neurons.style.setProperty("--tile", `${size}px`);
     widths.forEach((width, l) => {
       const row = labElement("div", { class: "layer" });
-      row.append(labElement("span", { class: "layer-name" }, `layer ${l + 1}`));
+      const name = labElement("span", { class: "layer-name" }, `layer ${l + 1}`);
+      row.append(name);
       const cells = labElement("div", { class: "cells" });
       const tiles = [];
       for (let j = 0; j < width; j++) {
@@ -137,6 +141,7 @@ class LabRun {
       }
       row.append(cells);
       this.neurons.append(row);
+      tiles.name = name;
       this.tiles.push(tiles);
     });
   }
@@ -204,12 +209,13 @@ class LabRun {
   }
 
   drawNeurons(layers) {
-    const word = this.info.word, activity = this.trainer.activity;
+    const word = this.info.word, activity = this.trainer.activity, n = LAB_NEURON_GRID * LAB_NEURON_GRID;
     layers.forEach((layer, l) => {
-      const width = layer.width, n = LAB_NEURON_GRID * LAB_NEURON_GRID;
-      let top = 0;
-      for (let t = 0; t < n * width; t++) if (Math.abs(layer.outputs[t]) > top) top = Math.abs(layer.outputs[t]);
+      const width = layer.width;
+      let off = 0;
       this.tiles[l].forEach((tile, j) => {
+        let top = 0; // each neuron on its own scale, so a quiet one still shows its shape
+        for (let t = j; t < n * width; t += width) if (Math.abs(layer.outputs[t]) > top) top = Math.abs(layer.outputs[t]);
         const image = tile.image || (tile.image = tile.ctx.createImageData(LAB_NEURON_GRID, LAB_NEURON_GRID));
         for (let r = 0; r < LAB_NEURON_GRID; r++) {
           for (let c = 0; c < LAB_NEURON_GRID; c++) {
@@ -220,14 +226,18 @@ class LabRun {
           }
         }
         tile.ctx.putImageData(image, 0, 0);
-        const off = activity ? activity[l].inactive[j] === 1 : false;
-        if (off !== tile.off) {
-          tile.off = off;
-          tile.tile.classList.toggle("off", off);
-          tile.tile.setAttribute("aria-label", `layer ${l + 1}, neuron ${j + 1}: ${off ? word : "active"}`);
-          tile.tile.title = `layer ${l + 1}, neuron ${j + 1}: ${off ? word : "active"}`;
+        const inactive = activity ? activity[l].inactive[j] === 1 : false;
+        off += inactive;
+        if (inactive !== tile.off) {
+          tile.off = inactive;
+          tile.tile.classList.toggle("off", inactive);
+          const label = `layer ${l + 1}, neuron ${j + 1}: ${inactive ? word : "active"}`;
+          tile.tile.setAttribute("aria-label", label);
+          tile.tile.title = label;
         }
       });
+      const name = `layer ${l + 1}: ${off} ${word}`;
+      if (this.tiles[l].name.textContent !== name) this.tiles[l].name.textContent = name;
     });
   }
 
@@ -242,7 +252,7 @@ class LabRun {
     const plotW = width - left - right;
     const topH = (height - 2 * gap - 1.6 * font) * 0.55, bottomH = (height - 2 * gap - 1.6 * font) * 0.45;
     const panels = [
-      { y: gap, h: topH, title: "cross-entropy", max: 0, lines: [["train loss", h.train_loss, colours.series[0], []], ["test loss", h.test_loss, colours.series[1], [6, 4]]] },
+      { y: gap, h: topH, title: "loss", max: 0, lines: [["train", h.train_loss, colours.series[0], []], ["test", h.test_loss, colours.series[1], [6, 4]]] },
       { y: 2 * gap + topH, h: bottomH, title: `${this.info.word}`, max: 1, lines: [] },
     ];
     const layers = h.dead_fraction.length ? h.dead_fraction[0].length : 0;
@@ -380,6 +390,12 @@ class Lab {
         run.applyLive();
       });
     }
+    if (data.autostart != null && data.autostart !== this.autostarted) { // a lesson was clicked: start it
+      this.autostarted = data.autostart;
+      this.runs.forEach((run, i) => run.load(data.runs[i].spec));
+      this.running = false;
+      this.start();
+    }
     this.layout();
     this.refreshControls();
     if (this.running) this.schedule();
@@ -396,14 +412,29 @@ class Lab {
   /** Sizes from the space available; the grids the maps are drawn on. */
   layout(draw = true) {
     const width = this.element.clientWidth || 700;
-    const columns = Math.max(this.runs.length, 1);
+    const stacked = width < 640; // a phone: side-by-side runs go one under the other
+    this.element.classList.toggle("stacked", stacked);
+    const columns = stacked ? 1 : Math.max(this.runs.length, 1);
     const column = (width - 16 * (columns - 1)) / columns;
     const presenting = this.element.classList.contains("presenting");
-    this.fontSize = presenting ? 16 : 12;
-    const narrow = column < 520;
-    this.boundarySize = Math.round(Math.max(180, Math.min(narrow ? column : column * 0.5, this.data.map_size)));
-    this.curvesWidth = Math.round(column);
-    this.curvesHeight = Math.round(this.data.curves_height * (presenting ? 1.15 : 1));
+    this.fontSize = presenting ? 14 : 12;
+    const narrow = column < 420; // a phone: everything in one column
+    this.element.classList.toggle("narrow", narrow);
+    // The boundary as large as fits: beside the neuron maps and curves, and within the window's height
+    // below where the pictures start (so the lab is on one screen), never under 180 px.
+    const first = this.runs[0];
+    const main = document.querySelector('[data-testid="stMain"]');
+    const top = first ? first.pictures.getBoundingClientRect().top + (main ? main.scrollTop : window.scrollY) : 0;
+    const tall = narrow ? Infinity : window.innerHeight - top - 12;
+    this.boundarySize = Math.round(Math.max(180, Math.min(narrow ? Math.min(column, 360) : column * 0.45, this.data.map_size, tall)));
+    const sideWidth = narrow ? column : column - this.boundarySize - 12;
+    this.curvesWidth = Math.round(sideWidth);
+    // neuron squares as large as lets a layer of the widest run fit on one line (8-34 px)
+    const widest = Math.max(1, ...this.runs.filter((run) => run.trainer).map((run) => Math.max(...run.trainer.sizes.slice(1, -1))));
+    const tile = Math.max(8, Math.min(34, Math.floor(sideWidth / widest) - 3));
+    this.runs.forEach((run) => run.neurons.style.setProperty("--tile", `${tile}px`));
+    const side = first ? first.neurons.offsetHeight + first.pictures.querySelector(".key").offsetHeight + 8 : 0;
+    this.curvesHeight = Math.round(narrow ? 190 : Math.max(120, this.boundarySize - side));
     const style = getComputedStyle(this.element);
     this.textColour = style.color || (this.data.dark ? "#FAFAFA" : "#31333F");
     this.gridColour = "rgba(128, 128, 128, 0.3)";
