@@ -34,7 +34,7 @@ def test_the_lab_gets_the_data_and_the_untrained_network():
     spec = run["spec"]
     assert spec["state"]["step"] == 0 and spec["state"]["layer_sizes"] == [2, 16, 16, 1]
     assert len(spec["data"]["X_train"]) + len(spec["data"]["X_test"]) == 400
-    assert lab["live"] == {"learning_rate": 0.3, "momentum": 0.0, "max_steps": 10000}
+    assert run["live"] == {"learning_rate": 0.3, "momentum": 0.0, "max_steps": 10000}
 
 
 def test_learning_rate_changes_the_running_network_and_width_starts_again():
@@ -42,21 +42,58 @@ def test_learning_rate_changes_the_running_network_and_width_starts_again():
     first = _lab_data(at)["run_id"]
     at.select_slider(key="lab_lr").set_value("1").run()
     lab = _lab_data(at)
-    assert lab["run_id"] == first and lab["live"]["learning_rate"] == 1.0  # no reset: the browser takes it
+    assert lab["run_id"] == first and lab["runs"][0]["live"]["learning_rate"] == 1.0  # no reset: the browser takes it
     at.slider(key="lab_width").set_value(8).run()
     lab = _lab_data(at)
     assert lab["run_id"] != first and lab["runs"][0]["spec"]["state"]["layer_sizes"] == [2, 8, 8, 1]
 
 
-def test_negative_bias_scenario_shows_dead_neurons_from_the_start():
+def test_one_click_loads_a_lesson_with_its_fix_beside_it_and_starts():
     at = open_page("dead_neurons_lab")
-    at.selectbox(key="lab_preset_choice").set_value("negative_bias").run()
-    _button(at, "Load scenario").click().run()
+    at.button(key="lab_lesson_negative_bias").click().run()
     assert not at.exception
     assert at.slider(key="lab_bias").value == pytest.approx(-3.0)
-    history = _lab_data(at)["runs"][0]["spec"]["state"]["history"]
-    assert history["dead_overall"][0] > 0.5  # most neurons are dead at step 0 (the core's tests pin the numbers)
-    assert at.query_params["lab_bias"] == "-3.0"
+    assert at.query_params["lab_lesson"] == "negative_bias" and at.query_params["lab_bias"] == "-3.0"
+    lab = _lab_data(at)
+    broken, fix = lab["runs"]
+    assert (broken["title"], fix["title"]) == ("ReLU", "Fix: ELU")
+    assert fix["spec"]["state"]["config"]["activation"] == "elu"
+    assert broken["spec"]["state"]["weights"] == fix["spec"]["state"]["weights"]  # same start, same data
+    assert broken["spec"]["state"]["history"]["dead_overall"][0] > 0.5  # dead from step 0 (the core's tests count)
+    assert lab["autostart"] is not None  # the browser starts training at once
+    at.run()
+    assert _lab_data(at)["autostart"] is None  # ... once: a later rerun does not start it again
+    assert any("What to see" in m.value and "of 20 seeds" in m.value for m in at.markdown)
+
+
+def test_a_shared_lesson_link_reopens_the_lesson():
+    at = open_page("dead_neurons_lab")
+    at.button(key="lab_lesson_lr_too_high").click().run()
+    link = dict(at.query_params)
+    again = open_page("dead_neurons_lab", {k: v[0] if isinstance(v, list) else v for k, v in link.items()})
+    assert [r["title"] for r in _lab_data(again)["runs"]] == ["ReLU", "Fix: learning rate 0.3"]
+    assert again.button(key="lab_lesson_lr_too_high").proto.type == "primary"
+
+
+def test_a_fix_keeps_its_own_learning_rate_while_the_slider_moves():
+    at = open_page("dead_neurons_lab")
+    at.button(key="lab_lesson_lr_too_high").click().run()
+    at.select_slider(key="lab_lr").set_value("4").run()
+    broken, fix = _lab_data(at)["runs"]
+    assert broken["live"]["learning_rate"] == 4.0 and fix["live"]["learning_rate"] == 0.3
+
+
+def test_questions_are_answered_from_the_network_on_screen():
+    at = open_page("dead_neurons_lab", {"lab_seed": "5"})
+    at.button(key="lab_lesson_lr_too_high").click().run()
+    start = at.session_state["lab_start"]
+    data = make_dataset("circles", n=400, noise=0.1, seed=5)
+    broken, fixed = (train_steps(start[n], data, 300).history for n in ("relu", "fix"))
+    at.radio(key="lab_q1_choice").set_value("ReLU").run()
+    at.button(key="lab_q1_reveal").click().run()
+    reveal = next(m.value for m in at.markdown if "After 300 steps ReLU" in m.value)
+    assert f"**{broken.dead_overall[-1]:.0%}**" in reveal and f"**{fixed.dead_overall[-1]:.0%}**" in reveal
+    assert "Fix: learning rate 0.3" in at.error[0].value  # fewer dead at 0.3, computed on screen's seed 5
 
 
 def test_side_by_side_trains_two_networks():
@@ -90,16 +127,6 @@ def test_junk_in_the_url_falls_back_with_a_notice(key, junk):
     assert at.info, "a notice names the unusable parameter"
 
 
-def test_questions_reveal_the_computed_outcome():
-    at = open_page("dead_neurons_lab")
-    at.radio(key="lab_q1_choice").set_value("Leaky ReLU").run()
-    at.button(key="lab_q1_reveal").click().run()
-    assert at.success and "Leaky ReLU" in at.success[0].value
-    at.radio(key="lab_q3_choice").set_value("No").run()
-    at.button(key="lab_q3_reveal").click().run()
-    assert len(at.success) == 2
-
-
 def test_export_offers_history_and_weights():
     at = open_page("dead_neurons_lab")
     labels = [b.proto.label for b in at.get("download_button")]
@@ -125,7 +152,7 @@ def _runs_and_message():
 
     data = make_dataset("circles", n=100, noise=0.1, seed=1)
     start = train_steps(init_network(NetConfig(hidden=(4,)), 3), data, 0)
-    runs = [LabRun("relu", "ReLU", "dead", start, start)]
+    runs = [LabRun("relu", "ReLU", "dead", start, start, start.config)]
     return runs, {"run_id": "r1", "reason": "pause", "runs": [to_json_dict(train_steps(start, data, 5))]}
 
 

@@ -1,6 +1,6 @@
 """The toy MLP: gradients against finite differences, forward pass against a plain-Python
-reference, SGD and batch-norm arithmetic worked by hand, the dead/saturated definitions, the
-lesson's presets, determinism, bounded history, validation and JSON export."""
+reference, SGD and batch-norm arithmetic worked by hand, the dead/saturated definitions on
+the lessons' networks, determinism, bounded history, validation and JSON export."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from activations_core.network import (
     train_steps,
 )
 
-LOG2 = math.log(2.0)
 
 
 @pytest.fixture(scope="module")
@@ -336,14 +335,6 @@ def test_neuron_activity_mean_abs_matches_reference(preset_runs):
     for l, layer in enumerate(neuron_activity(state, X)):
         expected = [sum(abs(out[l][j]) for out in outputs) / len(X) for j in range(len(layer.mean_abs))]
         np.testing.assert_allclose(layer.mean_abs, expected, rtol=1e-12, atol=1e-300)
-
-
-# --------------------------------------------------------------------------
-# The lesson's presets
-# --------------------------------------------------------------------------
-
-
-# The lessons' claims over 20 seeds: tests/core/test_lessons.py
 
 
 # --------------------------------------------------------------------------
