@@ -106,7 +106,7 @@ async def _browsing_student(browser, url: str, who: str, first: int, until: floa
         report.renders.append((path or "why_nonlinearity", time.monotonic() - start))
         k = first
         while time.monotonic() < until:
-            thumb = page.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first
+            thumb = page.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"] >> visible=true').first
             if await thumb.count():
                 before_url = page.url
                 start = time.monotonic()

@@ -77,6 +77,12 @@ def module_tab(browser, source: str):
     return tab
 
 
+def open_lab_settings(page) -> None:
+    """Unfold the lab's settings panel (folded so that the lab fits one screen)."""
+    page.get_by_text("Settings: data, network, training").click()
+    page.locator('[data-testid="stSlider"]').filter(has_text="Neurons per layer").wait_for()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

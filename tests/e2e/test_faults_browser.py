@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import AppPage
-from tests.e2e.harness import Server, lab_step
+from tests.e2e.harness import Server, lab_step, open_lab_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -88,6 +88,7 @@ def test_a_server_restart_reconnects_to_the_same_view(browser, tmp_path):
         app.wait_idle()
         app.console_errors.clear()  # Streamlit's own notes while the server was away ("disconnected")
         app.page.wait_for_timeout(1000)
+        open_lab_settings(app.page)
         sliders = app.page.locator('[data-testid="stSlider"]')
         assert "8" in sliders.filter(has_text="Neurons per layer").inner_text()  # the link kept the view
         app.page.get_by_role("button", name="Pause", exact=True).click()  # the new session takes the run

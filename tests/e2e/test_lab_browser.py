@@ -4,7 +4,7 @@ from the keyboard."""
 
 import pytest
 
-from tests.e2e.harness import lab_step
+from tests.e2e.harness import lab_step, open_lab_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +63,7 @@ def test_changing_the_learning_rate_does_not_start_again(app):
     app.goto("dead_neurons_lab?lab_max_steps=50000")
     _button(app, "Start").click()
     before = _wait_for_step(app, 200)
+    open_lab_settings(app.page)
     slider = app.page.locator('[data-testid="stSlider"]').filter(has_text="Learning rate").locator('input[type="range"]')
     slider.focus()
     app.page.keyboard.press("ArrowLeft")  # a rerun of the page while the lab trains
@@ -120,6 +121,7 @@ def test_side_by_side_relu_dies_while_leaky_relu_lives(app):
 
 def test_shared_lab_link_shows_its_settings(app):
     app.goto("dead_neurons_lab?lab_bias=-3.0&lab_width=8")
+    open_lab_settings(app.page)
     sliders = app.page.locator('[data-testid="stSlider"]')
     assert "-3.00" in sliders.filter(has_text="Initial bias").inner_text()
     assert "8" in sliders.filter(has_text="Neurons per layer").inner_text()
