@@ -793,8 +793,8 @@ _ALL = (
         dfn=leaky_relu_derivative,
         latex=r"f(x) = " + _CASES.format(pos="x", neg=r"\alpha x"),
         derivative_latex=r"f'(x) = " + _CASES.format(pos="1", neg=r"\alpha"),
-        description="ReLU with a small slope alpha for negative inputs, so every unit keeps "
-        "some gradient and cannot die.",
+        description="ReLU with a small slope alpha for negative inputs, so a unit never gets exactly "
+        "zero gradient and can recover, slowly (alpha = 0 is ReLU).",
         properties=Properties(
             output_range=(-math.inf, math.inf),
             range_latex=r"(-\infty,\ \infty)",

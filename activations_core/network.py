@@ -12,7 +12,8 @@ What ``dead_fraction`` in the history counts (see ``dead_criterion``):
 * "dead" (every activation except the saturating ones): f'(z) = 0 exactly for every training
   input, so no gradient reaches the neuron's incoming weights again. For ReLU this is the lesson's
   "output exactly zero for every training input", since relu'(z) = 0 <=> z <= 0 <=> relu(z) = 0.
-  Leaky ReLU never dies (f' >= alpha > 0); ELU, GELU, Swish... only below z of about -700.
+  Leaky ReLU with alpha > 0 is never dead by this rule (f' >= alpha), though it can recover only
+  slowly; ELU, GELU, Swish... only below z of about -700.
 * "saturated" (sigmoid, tanh: bounded range (lo, hi) and saturating): for every training input
   the output is within 3% of the range's width of either end, |2 (a - lo) / (hi - lo) - 1| > 0.97,
   i.e. |a| > 0.97 for tanh and a < 0.015 or a > 0.985 for sigmoid.

@@ -210,8 +210,9 @@ def guidance_section(facts: dict[str, ms.Measured], ratios: dict[str, float]) ->
             for name in alternatives:
                 st.markdown("- " + reason(name, facts, ratios))
         if st.session_state[TASK.key] in ("dying", "hidden"):
-            st.markdown("- **He initialisation** (weights with variance 2 / fan-in) keeps ReLU "
-                        "inputs from shrinking layer after layer, so fewer units start dead.")
+            st.markdown("- **He initialisation** (weights with variance 2 / fan-in) keeps the signal's and "
+                        "the gradient's scale steady from layer to layer, so updates neither explode nor vanish; "
+                        "with zero biases the share of units dead at step 0 does not depend on the weight scale.")
 
 
 def pick(options: tuple[str, ...], values: dict[str, float], largest: bool = True) -> int:

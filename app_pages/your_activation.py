@@ -115,4 +115,4 @@ if shown("questions"):
     question("fx_q3", "For `max(0, x) + a * min(0, x)` with a = 0.1, what is f'(-3)?",
              ["0", "0.1", "1"], int(np.argmin(np.abs(np.array([0.0, 0.1, 1.0]) - slope))),
              f"The symbolic derivative evaluates to **{slope:g}** at x = -3: the slope a on the negative side, "
-             "which is why Leaky ReLU neurons cannot die.")
+             "so a Leaky ReLU neuron never gets exactly zero gradient and can recover, slowly.")
