@@ -104,10 +104,20 @@ def _at_step(h: History, step: int) -> int:
 
 
 _HEALTHY = NetConfig(hidden=(16, 16), activation="relu", init="he", learning_rate=0.3, max_steps=300)
-_LEARNS = ("it learns the circle (test accuracy at least 90%)", lambda h, _: h.test_acc[-1] >= 0.9)
-_FEW_DEAD = ("at most 10% of its hidden neurons are dead at the end", lambda h, _: h.dead_overall[-1] <= 0.1)
-_STALLS = ("its loss stalls at log 2 = 0.693, a coin toss", lambda h, _: abs(h.train_loss[-1] - LOG2) < 0.01)
-_CHANCE = ("it never learns the circle (test accuracy at most 60%, near chance)", lambda h, _: h.test_acc[-1] <= 0.6)
+FEW_DEAD, LEARNED, NEAR_CHANCE, EARLY_STEP = 0.10, 0.90, 0.60, 20  # the thresholds the sentences state
+_LEARNS = (f"it learns the circle (test accuracy at least {LEARNED:.0%})", lambda h, _: h.test_acc[-1] >= LEARNED)
+_FEW_DEAD = (f"at most {FEW_DEAD:.0%} of its hidden neurons are dead at the end",
+             lambda h, _: h.dead_overall[-1] <= FEW_DEAD)
+_STALLS = (f"its loss stalls at log 2 = {LOG2:.3f}, a coin toss", lambda h, _: abs(h.train_loss[-1] - LOG2) < 0.01)
+_CHANCE = (f"it never learns the circle (test accuracy at most {NEAR_CHANCE:.0%}, near chance)",
+           lambda h, _: h.test_acc[-1] <= NEAR_CHANCE)
+_DEAD_EARLY = (f"within {EARLY_STEP} steps most hidden neurons are dead",
+               lambda h, _: h.dead_overall[_at_step(h, EARLY_STEP)] > 0.5)
+
+
+def _fixed(how: str, claim: tuple[str, Callable]) -> tuple[str, Callable]:
+    """A claim about the fix run, said as "At 0.3: it learns ..."."""
+    return f"{how}: {claim[0]}", claim[1]
 
 
 def _claims(run: str, *pairs_and_counts) -> tuple[Claim, ...]:
@@ -128,9 +138,9 @@ LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (
         "neurons to a negative input for every point, and a neuron that outputs 0 everywhere gets no gradient.",
         dataclasses.replace(_HEALTHY, learning_rate=6.0),
         _claims("broken",
-                (("within 20 steps most hidden neurons are dead", lambda h, _: h.dead_overall[_at_step(h, 20)] > 0.5), 20),
+                (_DEAD_EARLY, 20),
                 (_CHANCE, 20), (_STALLS, 18))
-        + _claims("fix", (("at 0.3 " + _FEW_DEAD[0], _FEW_DEAD[1]), 20), (("and " + _LEARNS[0], _LEARNS[1]), 20)),
+        + _claims("fix", (_fixed("at 0.3", _FEW_DEAD), 20), (_fixed("at 0.3", _LEARNS), 20)),
         fix=(("learning_rate", 0.3),), fix_title="Fix: learning rate 0.3",
     ),
     Lesson(
@@ -141,8 +151,8 @@ LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (
         _claims("broken",
                 (("most hidden neurons are dead at step 0", lambda h, _: h.dead_overall[0] > 0.5), 20),
                 (_CHANCE, 20), (_STALLS, 19))
-        + _claims("fix", (("with ELU no neuron is dead", lambda h, _: h.dead_overall[-1] == 0.0), 20),
-                  (("and " + _LEARNS[0], _LEARNS[1]), 20)),
+        + _claims("fix", (("with ELU: no neuron is dead", lambda h, _: h.dead_overall[-1] == 0.0), 20),
+                  (_fixed("with ELU", _LEARNS), 20)),
         fix=(("activation", "elu"),), fix_title="Fix: ELU",
     ),
     Lesson(
@@ -151,7 +161,7 @@ LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (
         "over the batch, so the bias no longer switches the neuron off.",
         dataclasses.replace(_HEALTHY, bias_init=-3.0),
         _claims("broken", (("most hidden neurons are dead at step 0", lambda h, _: h.dead_overall[0] > 0.5), 20))
-        + _claims("fix", (("with batch norm " + _FEW_DEAD[0], _FEW_DEAD[1]), 20), (("and " + _LEARNS[0], _LEARNS[1]), 20)),
+        + _claims("fix", (_fixed("with batch norm", _FEW_DEAD), 20), (_fixed("with batch norm", _LEARNS), 20)),
         fix=(("batch_norm", True),), fix_title="Fix: batch normalisation",
     ),
     Lesson(
@@ -163,9 +173,9 @@ LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (
                 (("more neurons die than with He initialisation",
                   lambda h, other: h.dead_overall[-1] > other.dead_overall[-1]), 20),
                 (("most hidden neurons are dead at the end", lambda h, _: h.dead_overall[-1] > 0.5), 18),
-                (("it does not learn the circle (test accuracy under 90%)", lambda h, _: h.test_acc[-1] < 0.9), 20))
-        + _claims("fix", (("with He initialisation " + _FEW_DEAD[0], _FEW_DEAD[1]), 20),
-                  (("and " + _LEARNS[0], _LEARNS[1]), 20)),
+                ((f"it does not learn the circle (test accuracy under {LEARNED:.0%})",
+                  lambda h, _: h.test_acc[-1] < LEARNED), 20))
+        + _claims("fix", (_fixed("with He initialisation", _FEW_DEAD), 20), (_fixed("with He initialisation", _LEARNS), 20)),
         fix=(("init", "he"),), fix_title="Fix: He initialisation",
     ),
 )}

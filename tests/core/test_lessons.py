@@ -35,3 +35,15 @@ def test_the_dead_counts_in_the_captions_are_the_definitions(runs):
     run = runs["lr_too_high"][3]
     counted = [int(layer.dead.sum()) for layer in neuron_activity(run.end, run.data.X_train)]
     assert sum(counted) / 32 == run.end.history.dead_overall[-1]
+
+
+def test_each_story_names_the_settings_its_runs_use():
+    named = {"lr_too_high": ["learning_rate"], "negative_bias": ["bias_init"], "negative_bias_bn": ["bias_init"],
+             "weights_too_large": ["init_scale", "learning_rate"], "healthy": ["learning_rate"]}
+    for key, fields in named.items():
+        lesson = LESSONS[key]
+        for name in fields:
+            assert f"{getattr(lesson.config, name):g}" in lesson.story, (key, name)
+        fixed = dict(lesson.fix)
+        if isinstance(fixed.get("learning_rate"), float):
+            assert f"{fixed['learning_rate']:g}" in lesson.story and f"{fixed['learning_rate']:g}" in lesson.fix_title
