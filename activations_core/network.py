@@ -41,14 +41,13 @@ import contextlib
 import dataclasses
 import functools
 import math
-import numbers
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
-from .datasets import Dataset, _check_float, _check_int, make_dataset
+from .datasets import Dataset, _check_float, _check_int
 from .functions import ACTIVATIONS, Activation
 
 __all__ = [

@@ -20,7 +20,7 @@ from activations_core.network import (NetConfig, dead_criterion, decision_grid, 
                                       to_json_dict, train_steps)
 from ui.catalog import FORMULA, activation_choices, parsed_formula
 from ui.lab_component import LabRun, runs_from_sync, show_live_lab
-from ui.presenter import controls, presenting, shown
+from ui.presenter import presenting, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
 
