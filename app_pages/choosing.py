@@ -11,7 +11,7 @@ import streamlit as st
 from activations_core import ACTIVATIONS, softmax
 from activations_core import measure as ms
 from ui.catalog import activation_choices
-from ui.chart import show_chart
+from ui.chart import csv_download, show_chart
 from ui.figures_basics import cost_figure, histogram_figure
 from ui.presenter import controls, shown
 from ui.quiz import question
@@ -134,9 +134,7 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
                         column_order=SHAPE_COLUMNS, column_config=formats)
     cost_tab.dataframe(table, hide_index=True, key="ch_table_cost", height="content",
                        column_order=COST_COLUMNS, column_config=formats)
-    st.download_button("Download table CSV", data=table.to_csv(index=False).encode(),
-                       file_name="activation_properties.csv", mime="text/csv", key="ch_table_csv",
-                       on_click="ignore", icon=":material/download:")
+    csv_download("Download table CSV", table, file_name="activation_properties.csv", key="ch_table_csv")
     bands = [(label, *ms.COST_BANDS[label]) for label in ms.COST_LABELS]
     timed = [n for n in names if n in ratios]
     data = pd.DataFrame({"activation": [CHOICES[n].display_name for n in timed],

@@ -11,7 +11,7 @@ import streamlit as st
 from activations_core import ACTIVATIONS, minimum
 from activations_core.curves import grid, max_abs_difference
 from ui.catalog import activation_choices
-from ui.chart import show_chart
+from ui.chart import csv_download, show_chart
 from ui.figures_curves import Curve, Point, curves_table, overlay_figure
 from ui.presenter import controls, shown
 from ui.quiz import question
@@ -201,9 +201,7 @@ def probe_section(x0: float, rows: list[dict], lo: float, hi: float) -> None:
                                     help="The float64 value, every digit (repr)."),
                                 "f'(x0) exact": st.column_config.TextColumn(
                                     help="The float64 value, every digit (repr).")})
-    st.download_button("Download probe CSV", data=table.to_csv(index=False).encode(),
-                       file_name="probe.csv", mime="text/csv", key="cv_probe_csv",
-                       on_click="ignore", icon=":material/download:")
+    csv_download("Download probe CSV", table, file_name="probe.csv", key="cv_probe_csv")
 
 
 def formulas_section(names: list[str]) -> None:

@@ -5,7 +5,6 @@ the tables, exports and answers from the state the browser sends back when train
 """
 
 import dataclasses
-import functools
 import hashlib
 import json
 
@@ -19,6 +18,7 @@ from activations_core.lessons import LESSONS, TYPICAL_DEAD_RANGE
 from activations_core.network import (NetConfig, dead_criterion, decision_grid, init_network, neuron_activity,
                                       to_json_dict, train_steps)
 from ui.catalog import FORMULA, activation_choices, parsed_formula
+from ui.chart import csv_download
 from ui.lab_component import LabRun, runs_from_sync, show_live_lab
 from ui.presenter import presenting, shown
 from ui.quiz import question
@@ -225,11 +225,6 @@ with st.expander("Settings: data, network, training" + ("" if shown("controls") 
 
 
 
-def csv_of(state, part: str) -> bytes:
-    """One table as CSV: built only when its download button is clicked."""
-    return run_tables(state)[part].to_csv(index=False).encode()
-
-
 with st.expander("Data behind the charts, and export (history CSV, weights JSON)"):
     st.caption("As the lab last reported it: the tables and files follow each Pause, Step and Reset, and the end "
                "of training; nothing is sent to the server while the network trains.")
@@ -244,10 +239,10 @@ with st.expander("Data behind the charts, and export (history CSV, weights JSON)
         e1, e2, e3, e4 = st.columns(4)
         for column, (part, label) in zip((e1, e2, e3), (("history", "history CSV"), ("neurons", "neurons CSV"),
                                                          ("probability_map", "probability map CSV"))):
-            column.download_button(f"{title}: {label}", functools.partial(csv_of, state, part),
-                                   file_name=f"lab_{name}_{part}.csv", mime="text/csv", on_click="ignore",
-                                   key=f"lab_csv_{part}_{name}")
-        e4.download_button(f"{title}: weights JSON", functools.partial(lambda s: json.dumps(to_json_dict(s)).encode(), state),
+            with column:
+                csv_download(f"{title}: {label}", lambda state=state, part=part: run_tables(state)[part],
+                             file_name=f"lab_{name}_{part}.csv", key=f"lab_csv_{part}_{name}")
+        e4.download_button(f"{title}: weights JSON", lambda state=state: json.dumps(to_json_dict(state)).encode(),
                            file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",
                            key=f"lab_json_{name}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -28,8 +30,15 @@ def show_chart(fig: go.Figure, data: pd.DataFrame, *, name: str, alt: str,
     if shown("tables"):
         with st.expander(f"Data behind this chart ({len(data):,} rows), as a table and CSV"):
             st.dataframe(data.head(_TABLE_ROWS_SHOWN), hide_index=True, key=f"table_{name}")
-            st.download_button(
-                "Download CSV", data=data.to_csv(index=False).encode(), file_name=f"{name}.csv",
-                mime="text/csv", key=f"csv_{name}", on_click="ignore",
-                icon=":material/download:",
-            )
+            csv_download("Download CSV", data, file_name=f"{name}.csv", key=f"csv_{name}")
+
+
+def csv_download(label: str, table: pd.DataFrame | Callable[[], pd.DataFrame], *, file_name: str, key: str) -> None:
+    """A CSV download button whose file is made only when it is clicked.
+
+    ``table`` is the data or a function that makes it. With bytes as ``data`` Streamlit would
+    rebuild every file on every rerun and the browser would fetch them all again.
+    """
+    make = table if callable(table) else (lambda: table)
+    st.download_button(label, data=lambda: make().to_csv(index=False).encode(), file_name=file_name,
+                       mime="text/csv", key=key, on_click="ignore", icon=":material/download:")

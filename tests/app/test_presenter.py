@@ -24,3 +24,4 @@ def test_junk_presenter_parameters_fall_back_with_a_notice():
     at = open_page("curves", {"present": "maybe", "hide": "everything"})
     assert at.toggle(key="present").value is False
     assert at.info
+
