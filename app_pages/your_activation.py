@@ -7,7 +7,7 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.formula import FUNCTIONS, FormulaError, evaluate_with_report
-from ui.catalog import FORMULA, parsed_formula
+from ui.catalog import ARRIVAL_FORMULA, FORMULA, parsed_formula
 from ui.chart import show_chart
 from ui.presenter import controls, shown
 from ui.quiz import question
@@ -18,14 +18,17 @@ EXAMPLES = {
     "Mish": "x * tanh(log(1 + exp(x)))",
     "SiLU / Swish": "x * sigmoid(x)",
     "Leaky ReLU with slope a": "max(0, x) + a * min(0, x)",
-    "Swish with beta a": "x * sigmoid(a * x)",
+    "Swish with beta a": ARRIVAL_FORMULA,
     "Square (a bad idea)": "x**2",
 }
 PARAMS = (UrlParam("fx_a", 1.0, "float", -5.0, 5.0), UrlParam("fx_lo", -6.0, "float", -50.0, 0.0),
           UrlParam("fx_hi", 6.0, "float", 0.0, 50.0))
 bind_url(PARAMS)
 ss = st.session_state
-ss.setdefault("fx_text", ss[FORMULA.key] or EXAMPLES["Mish"])
+if not ss[FORMULA.key]:  # alive on arrival: plotted, questions asked, in the link, its a-slider live
+    ss[FORMULA.key] = ARRIVAL_FORMULA
+ss.setdefault("fx_text", ss[FORMULA.key])
+ss.setdefault("fx_example", next(name for name, text in EXAMPLES.items() if text == ARRIVAL_FORMULA))
 
 
 def use_formula() -> None:
@@ -38,6 +41,14 @@ def use_formula() -> None:
         return
     ss.fx_error = None
     ss[FORMULA.key] = text
+
+
+def _uses_a(text: str) -> bool:
+    """Whether the formula has the parameter a (False for text that does not parse)."""
+    try:
+        return parsed_formula(text).uses_param
+    except FormulaError:
+        return False
 
 
 def load_example(name: str) -> None:
@@ -58,7 +69,9 @@ with controls():
     with b2:
         example = st.selectbox("Or start from an example", list(EXAMPLES), key="fx_example")
         st.button("Load example", on_click=load_example, args=(example,))
-    st.slider("Parameter a", -5.0, 5.0, step=0.05, key="fx_a")
+    uses_a = ss[FORMULA.key] != "" and _uses_a(ss[FORMULA.key])
+    st.slider("Parameter a", -5.0, 5.0, step=0.05, key="fx_a", disabled=not uses_a,
+              help=None if uses_a else "This formula has no parameter a: write a in it to use this slider.")
     c1, c2 = st.columns(2)
     c1.number_input("x from", -50.0, 0.0, step=1.0, key="fx_lo")
     c2.number_input("x to", 0.0, 50.0, step=1.0, key="fx_hi")
@@ -69,9 +82,6 @@ if ss.get("fx_error"):
     st.error(f"That formula was not used: {ss.fx_error}", icon=":material/error:")
 
 text = ss[FORMULA.key]
-if not text:
-    st.info("Press **Use this formula** to check and plot it.")
-    st.stop()
 try:
     formula = parsed_formula(text)
 except FormulaError as err:  # a formula from a link that does not parse

@@ -10,6 +10,8 @@ from ui.state import UrlParam
 # The student's formula travels in every page's URL (app.py binds it), so a shared link to the
 # curves page or the lab brings the formula along.
 FORMULA = UrlParam("fx", "", "text", max_len=200)
+# What "Design your own" shows on arrival when no formula is in use (and then puts in the link).
+ARRIVAL_FORMULA = "x * sigmoid(a * x)"
 
 
 @st.cache_data(max_entries=64)

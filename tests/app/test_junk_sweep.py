@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import ROOT, open_page
-from ui.catalog import FORMULA
+from ui.catalog import ARRIVAL_FORMULA, FORMULA
 from ui.state import _BOUND_THIS_RUN, UrlParam
 
 PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
@@ -127,7 +127,9 @@ def test_url_junk(page, formula, r):
     for p in targets:
         if not is_valid(p, query[p.key]):
             assert f"`{p.key[:20]}" in notice, (p.key, repr(query[p.key])[:80], "no notice names it")
-            assert at.session_state[p.key] == p.default, (p.key, repr(query[p.key])[:80], "not the default")
+            # the default, or what the formula page puts in place of "no formula" on arrival
+            expected = ARRIVAL_FORMULA if (page, p.key) == ("your_activation", FORMULA.key) else p.default
+            assert at.session_state[p.key] == expected, (p.key, repr(query[p.key])[:80], "not the default")
 
 
 @pytest.mark.parametrize("page", PAGES)

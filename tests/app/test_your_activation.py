@@ -8,6 +8,7 @@ import pytest
 from activations_core import ACTIVATIONS
 from activations_core.formula import parse_formula
 from tests.app.conftest import figures, open_page
+from ui.catalog import ARRIVAL_FORMULA
 
 MISH = "x * tanh(log(1 + exp(x)))"
 
@@ -82,3 +83,20 @@ def test_your_formula_keeps_the_colour_it_has_on_the_curves_page():
     custom = next(t for t in figures(curves)[0]["data"] if t["name"].startswith("Your formula"))
     assert f["line"]["color"] == custom["line"]["color"] != df["line"]["color"]
     assert df["line"]["dash"] == "dash"
+
+
+def test_the_page_is_alive_on_arrival_with_its_example_in_the_link():
+    at = open_page("your_activation")
+    assert at.query_params["fx"] == ARRIVAL_FORMULA
+    (fig,) = figures(at)
+    assert len(fig["data"]) == 2  # f and f' plotted
+    assert at.radio(key="fx_q1_choice")  # its questions are asked
+    before = fig["data"][0]["y"]
+    at.slider(key="fx_a").set_value(3.0).run()  # the a-slider changes the plot and the link
+    assert figures(at)[0]["data"][0]["y"] != before
+    assert at.query_params["fx_a"] == "3.0"
+
+
+def test_the_a_slider_says_so_when_the_formula_has_no_a():
+    at = open_page("your_activation", {"fx": "x * tanh(log(1 + exp(x)))"})
+    assert at.slider(key="fx_a").disabled
