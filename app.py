@@ -33,9 +33,14 @@ with st.sidebar:
                    format_func=presenter.HIDEABLE.get, key=presenter.HIDE.key,
                    disabled=not presenter.presenting())
     st.caption("Every setting lives in the address bar: copy it to share exactly this view.")
+if presenter.presenting():  # a projector needs the width; the sidebar opens from its arrow
+    st.set_page_config(initial_sidebar_state="collapsed")
 
 presenter.apply_presenter_style()
 try:
     page.run()
 finally:
     state.publish_url()
+    if presenter.presenting():
+        with st.sidebar:
+            presenter.students_link()

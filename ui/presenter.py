@@ -3,6 +3,8 @@ hides the parts of each page the teacher chose (?hide=controls,questions)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ui.state import UrlParam
@@ -27,7 +29,8 @@ _PRESENTER_CSS = """
   [data-testid="stMain"] button p { font-size: 1.4rem !important; }
   [data-testid="stMain"] h1 { font-size: 3rem !important; }
   [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
-  [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+  [data-testid="stMain"] [data-testid="stMetricValue"],
+  [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.8rem !important; }
   .katex-display > .katex { font-size: 1.5em !important; }
 </style>
 """
@@ -57,3 +60,12 @@ def apply_presenter_style() -> None:
     """Inject the projector CSS when presenter mode is on."""
     if presenting():
         st.html(_PRESENTER_CSS)
+
+
+def students_link() -> None:
+    """The link to give the class: this view as it is now, without presenter mode (call after the
+    page has published its settings to the URL)."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in (PRESENT.key, HIDE.key)}
+    base = (st.context.url or "").split("?")[0]
+    st.caption("Students' link: this view without presenter mode (copy it with the icon)")
+    st.code(base + ("?" + urlencode(params) if params else ""), language=None, wrap_lines=True)

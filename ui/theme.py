@@ -37,12 +37,15 @@ def dash(i: int) -> str:
     return DASHES[i % len(DASHES)]
 
 
+PRESENTER_CHART_FONT = 20  # px: chart text a projector's back row can read
+
+
 def base_layout(*, height: int = 420, presenting: bool = False) -> dict:
     """The app's layout: legend on top, small margins; larger text and plot when presenting."""
     return dict(
         height=int(height * 1.35) if presenting else height,
         margin=dict(l=10, r=10, t=40, b=10),
-        font=dict(size=20 if presenting else 13),
+        font=dict(size=PRESENTER_CHART_FONT if presenting else 13),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
 
@@ -55,6 +58,11 @@ def style(fig: go.Figure, *, x_title: str = "", y_title: str = "", height: int =
         fig.update_layout(hovermode="x unified")
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
+    if presenting:  # Streamlit's chart theme sets tick, legend and title sizes of its own: name ours
+        text = dict(size=PRESENTER_CHART_FONT)
+        fig.update_xaxes(tickfont=text, title_font=text)
+        fig.update_yaxes(tickfont=text, title_font=text)
+        fig.update_layout(legend_font=text, hoverlabel_font=text)
     return fig
 
 

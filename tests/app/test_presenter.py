@@ -25,3 +25,10 @@ def test_junk_presenter_parameters_fall_back_with_a_notice():
     assert at.toggle(key="present").value is False
     assert at.info
 
+
+
+def test_presenter_mode_offers_the_students_link_without_presenter_mode():
+    at = open_page("softmax_temperature", {"present": "1", "hide": "controls,questions", "sm_t": "2.0"})
+    (link,) = [c.value for c in at.sidebar.code]
+    assert "present" not in link and "hide" not in link
+    assert "sm_t=2.0" in link

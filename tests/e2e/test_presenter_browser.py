@@ -3,6 +3,8 @@ maths grows with its sentence, not beyond it."""
 
 import pytest
 
+from tests.e2e.conftest import AppPage
+
 pytestmark = pytest.mark.e2e
 
 SIZES = """() => {
@@ -29,3 +31,37 @@ def test_presenter_mode_enlarges_text_and_options_but_keeps_inline_maths_in_prop
     assert big["sentence"] >= 1.3 * normal["sentence"]
     assert big["inline"] / big["sentence"] == pytest.approx(normal["inline"] / normal["sentence"], rel=0.05)
     app.assert_healthy()
+
+
+PROJECTOR = """() => {
+  const px = el => el ? parseFloat(getComputedStyle(el).fontSize) : 0;
+  const value = document.querySelector('[data-testid="stMetricValue"]');
+  const label = document.querySelector('[data-testid="stMetricLabel"]');
+  return {
+    ticks: [...document.querySelectorAll('.xtick text, .ytick text')].map(px),
+    legends: [...document.querySelectorAll('.legendtext')].map(px),
+    metric: px(value && (value.querySelector('p') || value)), label: px(label && (label.querySelector('p') || label)),
+    sidebar: document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect().width,
+  };
+}"""
+
+
+def test_presenter_mode_is_made_for_a_projector(browser, server):
+    """1280x720: the sidebar folded away, chart ticks and legends at least 18 px, metric values at
+    least twice their label; the students' link (without presenter mode) is in the sidebar."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    app = AppPage(context.new_page(), server.url)
+    try:
+        app.goto("vanishing_gradients?present=1")
+        app.page.wait_for_selector('[data-testid="stMain"] .legendtext', state="attached")
+        sizes = app.page.evaluate(PROJECTOR)
+        assert sizes["sidebar"] < 50, sizes["sidebar"]
+        assert sizes["ticks"] and min(sizes["ticks"]) >= 18, sizes["ticks"]
+        assert sizes["legends"] and min(sizes["legends"]) >= 18, sizes["legends"]
+        assert sizes["metric"] >= 2 * sizes["label"] > 0, sizes
+        app.page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+        link = app.page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
+        assert "vanishing_gradients" in link and "present" not in link
+        app.assert_healthy()
+    finally:
+        context.close()
