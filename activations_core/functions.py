@@ -867,8 +867,9 @@ _ALL = (
         + r"\,x^{3}\right)\right)\right]",
         derivative_latex=r"f'(x) = \frac{1}{2}\left[1 + \tanh u\right] + \frac{x}{2}\,\operatorname{sech}^2(u)\,u'(x), "
         r"\quad u = \sqrt{2/\pi}\,\left(x + " + f"{GELU_TANH_COEFF}" + r"\,x^{3}\right)",
-        description="The tanh formula that GPT-2 and the original BERT code used to approximate GELU "
-        "cheaply; its curve is almost indistinguishable from exact GELU.",
+        description="The tanh formula GPT-2 uses to approximate GELU cheaply (Google's BERT code used "
+        "the error function first, the tanh form later); its curve is almost indistinguishable from "
+        "exact GELU.",
         properties=Properties(
             output_range=(_GELU_TANH_LOW, math.inf),
             range_latex=rf"[{_fmt(_GELU_TANH_LOW)}\ldots,\ \infty)",
@@ -878,7 +879,7 @@ _ALL = (
             monotonic=False,
             smooth=True,
             cost="moderate",
-            use="Reproducing models trained with the approximation (GPT-2, original BERT).",
+            use="Reproducing models trained with the approximation (GPT-2, later BERT code).",
         ),
     ),
     Activation(
@@ -957,8 +958,9 @@ _ALL = (
         latex=r"f(x) = \lambda " + _CASES.format(pos="x", neg=r"\alpha\,(e^{x} - 1)")
         + rf", \quad \lambda \approx {_fmt(SELU_SCALE)},\ \alpha \approx {_fmt(SELU_ALPHA)}",
         derivative_latex=r"f'(x) = \lambda " + _CASES.format(pos="1", neg=r"\alpha\,e^{x}"),
-        description="ELU scaled by fixed constants chosen so that activations of a deep fully connected "
-        "network keep zero mean and unit variance on their own (self-normalising).",
+        description="ELU scaled by fixed constants chosen so that, with LeCun-normal initialisation and "
+        "standardised inputs, the activations of a deep fully connected network are drawn towards zero "
+        "mean and unit variance (an attracting fixed point: self-normalising).",
         properties=Properties(
             output_range=(-_SELU_SCALE_ALPHA, math.inf),
             range_latex=rf"(-\lambda\alpha,\ \infty) \approx ({_fmt(-_SELU_SCALE_ALPHA)},\ \infty)",

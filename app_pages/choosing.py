@@ -149,8 +149,11 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
                    "bands for cheap, moderate and expensive.")
     lo, hi = ms.COST_BANDS["moderate"]
     st.caption(f"Bands: cheap below {lo:g}× ReLU, moderate {lo:g}× to {hi:g}×, expensive from {hi:g}×; "
-               f"“borderline” means within {ms.BORDERLINE_FACTOR:g}× of the stated band. Timings "
-               "depend on the machine and on how the core computes each function accurately.")
+               f"“borderline” means within {ms.BORDERLINE_FACTOR:g}× of the stated band. What is timed "
+               "is this app's float64 numpy code, written to be accurate to the last bits in the tails "
+               "(GELU through the normal CDF, for instance), on one thread of this server. Deep-learning "
+               "frameworks evaluate activations in float32 or lower, in fused GPU kernels where the memory "
+               "traffic, not the formula, sets the time: there GELU costs about what ReLU does.")
 
 
 def histogram_section(name: str, facts: dict[str, ms.Measured]) -> None:

@@ -135,7 +135,7 @@ def lowest_text(name: str, low: tuple[float, float] | None) -> str:
     end = "−∞" if x_star < 0 else "+∞"
     if math.isinf(f_star):
         return f"{label}: unbounded below (f → −∞ as x → {end})."
-    return f"{label}: no turning point; it never goes below {f_star:.5g}, its value as x → {end}."
+    return f"{label}: no turning point; it never goes below {f_star:.5g}, the value it approaches as x → {end}."
 
 
 def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> None:
@@ -230,7 +230,8 @@ def gelu_section(x: np.ndarray) -> None:
     gelu, approx = ACTIVATIONS["gelu"], ACTIVATIONS["gelu_tanh"]
     where, gap = max_abs_difference(approx, gelu, x[0], x[-1])
     st.markdown(
-        "GPT-2 and the original BERT computed GELU with a tanh formula instead of the error function. "
+        "GPT-2 computes GELU with a tanh formula instead of the error function (Google's BERT code used "
+        "the error function first and the tanh form later). "
         f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): invisible on the "
         "left chart, plotted on the right.")
     left, right = st.columns(2)
@@ -266,7 +267,7 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
         f"(at x = {where:.4g}).")
     swish = activation_colour("swish")  # the Swish family in one colour, told apart by dash
     curves = [Curve(f"Swish β = {beta:g}", SWISH(x, beta=beta), **activation_style("swish")),
-              Curve("SiLU (β = 1)", SWISH(x, beta=1.0), swish, "dot"),
+              *([] if beta == 1.0 else [Curve("SiLU (β = 1)", SWISH(x, beta=1.0), swish, "dot")]),
               Curve("x/2 (β = 0)", SWISH(x, beta=0.0), swish, "dashdot"),
               Curve("ReLU", RELU(x), **activation_style("relu"))]
     show_chart(overlay_figure(x, curves), curves_table(x, curves), name="swish_beta", x_title="x",

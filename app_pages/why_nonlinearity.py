@@ -1,4 +1,4 @@
-"""Why activation functions? Stacked linear layers collapse to one; an activation between them bends the line."""
+"""Why non-linearity? Stacked linear layers collapse to one; an activation between them bends the line."""
 
 from __future__ import annotations
 
@@ -256,10 +256,11 @@ def notes(k: int) -> None:
             "neuron adds a possible kink, and deeper layers reuse and fold the pieces of earlier ones.\n"
             "- A smooth activation (tanh, GELU, Swish) bends the line everywhere instead of at kinks.\n"
             "- With enough neurons, a network with a non-polynomial activation can approximate any "
-            "continuous function on a bounded interval (the universal approximation theorem).")
+            "continuous function on a closed, bounded (compact) set as closely as wanted (the universal "
+            "approximation theorem).")
 
 
-st.title("Why activation functions?")
+st.title("Why non-linearity?")
 st.markdown("Without an activation between them, any number of layers is one linear layer. "
             "See the collapse, then watch an activation bend the line.")
 bind_url(PARAMS)

@@ -16,7 +16,7 @@ def test_landing_page_layers_slider_by_keyboard(app):
     app.goto("")
     app.assert_healthy()
     page = app.page
-    expect(page.get_by_role("heading", name="Why activation functions?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Why non-linearity?")).to_be_visible()
     thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
     expect(thumb).to_have_value("3")
     thumb.focus()
