@@ -248,7 +248,8 @@ def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
     st.markdown(
         f"**{label}**, {s['depth']} layers of {s['width']} units, seed {s['seed']}: the gradient at "
         f"layer 1 is **{sci(first)}** of the output layer's "
-        f"(the sigmoid bound {dp.SIGMOID_MAX_SLOPE:g}{superscript(s['depth'])} is {sci(bound)})."
+        f"(the sigmoid's slopes alone multiply to at most {dp.SIGMOID_MAX_SLOPE:g}{superscript(s['depth'])} = "
+        f"{sci(bound)}; the weights multiply in too, so the measured gradient can sit above or below it)."
         + (" It underflowed to exactly 0 in float64." if first == 0 else ""))
     cells = [(label, first)] + [(lab, r.first_layer_ratio) for lab, (_, r) in compare.items()]
     st.caption("Gradient at layer 1 ÷ gradient at the output, ‖∂L/∂z₁‖ ÷ ‖∂L/∂h_L‖ over the batch:")
@@ -268,11 +269,11 @@ def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None
     lines = [Line(label, run.grad_ratio, activation_colour(s["name"]))]
     lines += [Line(lab, r.grad_ratio, activation_colour(name), "dash")
               for lab, (name, r) in compare.items()]
-    lines.append(Line(f"bound {dp.SIGMOID_MAX_SLOPE:g}ⁿ (sigmoid), n = L − l + 1",
+    lines.append(Line(f"sigmoid slopes alone ≤ {dp.SIGMOID_MAX_SLOPE:g}ⁿ, n = L − l + 1 (weights not included)",
                       dp.sigmoid_bound(run.layers_passed), GREY, "dot"))
     own = own_max_slope(s["name"], s["params"])
     if own is not None and own != dp.SIGMOID_MAX_SLOPE:
-        lines.append(Line(f"bound {own:.4g}ⁿ ({CHOICES[s['name']].display_name})",
+        lines.append(Line(f"{CHOICES[s['name']].display_name} slopes alone ≤ {own:.4g}ⁿ",
                           dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
     show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),
                name="vg_gradients", x_title="layer l (the gradient flows from layer L back to 1)",
@@ -281,8 +282,9 @@ def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None
                    + "".join(f" and {lab}" for lab in compare)
                    + f"; at layer 1 it is {sci(run.first_layer_ratio)}.")
     st.caption(f"Measured on a batch of {dp.DEFAULT_BATCH} standard-normal inputs, loss L = a "
-               "fixed random read-out "
-               "of the last layer. Gaps on the log axis are exact zeros (underflow).")
+               "fixed random read-out of the last layer. Gaps on the log axis are exact zeros (underflow). "
+               "The dotted line bounds only the product of the activation's slopes; each layer's weights "
+               "multiply the gradient too, so large weights can lift it above the line.")
 
 
 def histogram_chart(run: dp.DepthRun, label: str) -> None:
