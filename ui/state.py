@@ -73,7 +73,8 @@ class UrlParam:
                     raise ValueError("expected a whole number")
                 value = int(value)
             if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
-                raise ValueError(f"outside {_fmt(self.lo, -math.inf)} to {_fmt(self.hi, math.inf)}")
+                low, high = _fmt(self.lo, -math.inf, self.kind), _fmt(self.hi, math.inf, self.kind)
+                raise ValueError(f"outside {low} to {high}")
             return value
         raise AssertionError(f"unknown parameter kind {self.kind!r}")
 
@@ -99,9 +100,11 @@ def markdown_literal(text: object) -> str:
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", str(text))
 
 
-def _fmt(bound: float | None, unbounded: float) -> str:
-    """A bound for a message; a missing one is the infinity on its side."""
-    return f"{unbounded if bound is None else bound:g}"
+def _fmt(bound: float | None, unbounded: float, kind: str = "float") -> str:
+    """A bound for a message; a missing one is the infinity on its side; whole numbers in full."""
+    if bound is None:
+        return f"{unbounded:g}"
+    return f"{int(bound):,}" if kind == "int" else f"{bound:g}"
 
 
 def bind_url(params: Sequence[UrlParam]) -> None:

@@ -90,3 +90,8 @@ def test_settings_survive_a_visit_to_another_page():
     assert at.slider(key="lab_width").value == 8
     (run,) = json.loads(at.get("bidi_component")[0].proto.json)["runs"]
     assert run["resume"]["state"]["step"] == 10  # the lab is handed the run as it was left
+
+
+def test_a_whole_number_bound_is_written_in_full():
+    with pytest.raises(ValueError, match="outside 0 to 2,147,483,647"):
+        UrlParam("seed", 0, "int", 0, 2**31 - 1).parse(["-5"])

@@ -57,7 +57,7 @@ def test_default_view_states_the_bound_and_the_measured_gap():
     # measurement: sigmoid + Xavier is far below ReLU + He, and the verdict quotes the chart
     layers, sigmoid = _trace(figs[GRADIENTS], "Sigmoid + Xavier")
     _, relu = _trace(figs[GRADIENTS], "ReLU + He")
-    _, overlay = _trace(figs[GRADIENTS], "bound 0.25ⁿ")
+    _, overlay = _trace(figs[GRADIENTS], "sigmoid slopes alone ≤ 0.25ⁿ")
     assert layers.tolist() == list(range(1, 21))
     np.testing.assert_array_equal(overlay, 0.25 ** (21 - layers))
     assert sigmoid[0] < 1e-6 and 0.1 < relu[0] < 10
@@ -104,7 +104,7 @@ def test_parameter_slider_follows_the_activation_and_changes_the_data():
     at.selectbox(key="vg_act").set_value("elu").run()
     assert not any(s.key == "vg_leaky_relu_alpha" for s in at.slider)
     at.slider(key="vg_elu_alpha").set_value(3.0).run()
-    _, own = _trace(figures(at)[GRADIENTS], "bound 3ⁿ (ELU)")  # max |ELU'| = alpha for alpha > 1
+    _, own = _trace(figures(at)[GRADIENTS], "ELU slopes alone ≤ 3ⁿ")  # max |ELU'| = alpha for alpha > 1
     np.testing.assert_allclose(own, 3.0 ** np.arange(20, 0, -1), rtol=1e-12)
     at.selectbox(key="vg_act").set_value("leaky_relu").run()
     assert at.slider(key="vg_leaky_relu_alpha").value == 0.3  # kept while hidden
@@ -274,4 +274,4 @@ def test_every_line_is_distinct_and_legible(act):
         assert len(set(looks)) == len(looks) >= 3, looks
         for trace, (colour, _) in zip(lines, looks):
             assert colour != "#F0E442"
-            assert (colour == "#999999") == trace["name"].startswith("bound"), trace["name"]
+            assert (colour == "#999999") == ("slopes alone" in trace["name"]), trace["name"]
