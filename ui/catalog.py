@@ -14,9 +14,14 @@ FORMULA = UrlParam("fx", "", "text", max_len=200)
 ARRIVAL_FORMULA = "x * sigmoid(a * x)"
 
 
-@st.cache_data(max_entries=64)
+@st.cache_resource(max_entries=64)
 def parsed_formula(text: str):
-    """The validated formula (raises FormulaError with a message for students)."""
+    """The validated formula (raises FormulaError with a message for students).
+
+    A resource cache, not st.cache_data: cache_data pickles its values, and unpickling a SymPy tree
+    re-simplifies it, so the first viewer of sqrt(x)**2 got one function (NaN below 0) and every
+    later viewer another (x). One shared, immutable object gives every view the same function.
+    """
     from activations_core.formula import parse_formula  # loads SymPy: only when a formula is used
 
     return parse_formula(text)

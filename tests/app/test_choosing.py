@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page
+from tests.app.conftest import answer, figures, open_page, plotly_array
 from tests.core.conftest import REFERENCES, SELU_ALPHA, SELU_LAMBDA
 from ui.figures_basics import cost_figure, histogram_figure
 
@@ -20,11 +19,6 @@ PARAM_KEYS = ["ch_acts", "ch_hist", "ch_task"]
 JUNK = ["", "nan", "inf", "1e309", "abc", "💥", "x" * 5000, "-999", "relu,💥", "softmax"]
 N = 100_000
 
-
-def _array(value) -> np.ndarray:
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value, dtype=float)
 
 
 def _table(at):
@@ -99,9 +93,9 @@ def test_histogram_select_changes_the_histogram():
     at.selectbox(key="ch_hist").set_value("tanh").run()
     after = figures(at)[1]
     assert after != before
-    centres = _array(after["data"][0]["x"])
+    centres = plotly_array(after["data"][0]["x"])
     assert -1 < centres.min() < -0.9 and 0.9 < centres.max() < 1  # tanh's outputs fill (-1, 1)
-    assert _array(after["data"][0]["y"]).sum() == pytest.approx(1.0)
+    assert plotly_array(after["data"][0]["y"]).sum() == pytest.approx(1.0)
 
 
 def test_decision_helper_recommends_from_the_registry():

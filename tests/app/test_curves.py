@@ -1,13 +1,12 @@
 """The curves explorer page through the real app: widgets, URL, junk links, probe, log view, questions."""
 
-import base64
 
 import mpmath as mp
 import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page
+from tests.app.conftest import answer, figures, open_page, plotly_array
 
 mp.mp.dps = 40
 PAGE = "curves"
@@ -16,17 +15,11 @@ PARAM_KEYS = ["cv_funcs", "cv_xmin", "cv_xmax", "cv_x0", "cv_log"] + [
 JUNK = ["", "nan", "inf", "1e309", "-1e309", "abc", "💥", "x" * 5000, "-999", "relu,💥"]
 
 
-def _array(value) -> np.ndarray:
-    """A plotly JSON array (a list or a typed {dtype, bdata} block) as numpy."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value, dtype=float)
-
 
 def _curve(fig: dict, name_start: str) -> tuple[np.ndarray, np.ndarray]:
     trace = next(t for t in fig["data"] if t.get("name", "").startswith(name_start)
                  and t.get("mode") == "lines")
-    return _array(trace["x"]), _array(trace["y"])
+    return plotly_array(trace["x"]), plotly_array(trace["y"])
 
 
 def _text(at) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 
 import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
-from tests.app.conftest import answer, figures, open_page
+from tests.app.conftest import answer, figures, open_page, plotly_array
 from tests.core.test_nonlinearity import exact_kinks
 from ui.figures_basics import by_depth_figure, matrix_latex, network_curves_figure
 
@@ -20,16 +19,10 @@ JUNK = ["", "nan", "inf", "1e309", "-1e309", "abc", "💥", "x" * 5000, "-999", 
 RELU = ACTIVATIONS["relu"]
 
 
-def _array(value) -> np.ndarray:
-    """A plotly JSON array (a list or a typed {dtype, bdata} block) as numpy."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value, dtype=float)
-
 
 def _trace(fig: dict, name_start: str) -> tuple[np.ndarray, np.ndarray]:
     trace = next(t for t in fig["data"] if t.get("name", "").startswith(name_start))
-    return _array(trace["x"]), _array(trace["y"])
+    return plotly_array(trace["x"]), plotly_array(trace["y"])
 
 
 def _metric(at, label_start: str) -> str:
@@ -102,7 +95,7 @@ def test_default_view_shows_a_line_a_collapse_and_the_exact_kink_count():
     # kinks: the metric and the bar chart agree with exact breakpoint propagation
     exact = [exact_kinks(nl.scalar_network(d, 8, 6), RELU) for d in range(1, 11)]
     assert _metric(at, "Kinks with ReLU") == str(exact[2])
-    np.testing.assert_array_equal(_array(depth["data"][0]["y"]), exact)
+    np.testing.assert_array_equal(plotly_array(depth["data"][0]["y"]), exact)
     assert float(_metric(at, "No activation: distance")) < 1e-12
 
 

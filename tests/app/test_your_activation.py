@@ -7,7 +7,7 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core.formula import parse_formula
-from tests.app.conftest import figures, open_page
+from tests.app.conftest import figures, open_page, plotly_array
 from ui.catalog import ARRIVAL_FORMULA
 
 MISH = "x * tanh(log(1 + exp(x)))"
@@ -100,3 +100,15 @@ def test_the_page_is_alive_on_arrival_with_its_example_in_the_link():
 def test_the_a_slider_says_so_when_the_formula_has_no_a():
     at = open_page("your_activation", {"fx": "x * tanh(log(1 + exp(x)))"})
     assert at.slider(key="fx_a").disabled
+
+
+@pytest.mark.parametrize("text", ["sqrt(x)**2", "(x-x)**-1", "(x**(1/3))**6", "(x*sigmoid(x))**1"])
+def test_a_formula_is_the_same_function_on_every_view(text):
+    """Every view (the first, and later ones served by the cache, in any session) plots the function
+    as parsed: sqrt(x)**2 stays undefined below 0 and does not become x after a cache round trip."""
+    x = np.linspace(-6.0, 6.0, 1001)
+    typed = parse_formula(text)
+    expected_f = typed.fn(x)
+    for _ in range(3):
+        f = figures(open_page("your_activation", {"fx": text}))[0]["data"][0]
+        np.testing.assert_array_equal(plotly_array(f["y"]), expected_f)
