@@ -271,6 +271,8 @@ class _Function:
     def build(self, *args):
         if self.cls is None:
             return sp.Pow(args[0], sp.S.Half, evaluate=False)
+        if self.arity == 2 and args[0] == args[1]:  # max(u, u) = min(u, u) = u; the tie rule
+            return args[0]  # (derivative 0 at u = v) would make its derivative 0 everywhere
         return self.cls(*args, evaluate=False)
 
 
@@ -849,6 +851,42 @@ def _scalar_or_array(value: np.ndarray, x) -> np.ndarray | np.float64:
 # ------------------------------------------------------------------------------------ the builder
 
 
+def _power(base, exponent):
+    """base**exponent left as written (0 and 1 spelled out): SymPy would merge it with other
+    powers of the same base, which can change where the function is defined."""
+    if exponent == 0:
+        return sp.S.One
+    if exponent == 1:
+        return base
+    return sp.Pow(base, exponent, evaluate=False)
+
+
+def _differentiate(expr):
+    """d expr / dx by the sum, product, power and chain rules.
+
+    A constant power uses n b^(n-1) b': SymPy's own rule, b^n (n b' / b), divides by the base and
+    gives 0/0 = NaN wherever the base is 0, so that (2x)^2 had f'(0) = NaN. Functions use their
+    fdiff (the inert classes above), one term per argument that depends on x.
+    """
+    if not expr.has(X):
+        return sp.S.Zero
+    if expr == X:
+        return sp.S.One
+    if isinstance(expr, sp.Add):
+        return sp.Add(*(_differentiate(term) for term in expr.args))
+    if isinstance(expr, sp.Mul):
+        factors = expr.args
+        return sp.Add(*(sp.Mul(*factors[:i], _differentiate(f), *factors[i + 1:])
+                        for i, f in enumerate(factors) if f.has(X)))
+    if isinstance(expr, sp.Pow) and not expr.exp.has(X):
+        base, exponent = expr.args
+        return sp.Mul(exponent, _power(base, exponent - 1), _differentiate(base))
+    if isinstance(expr, _Inert):
+        return sp.Add(*(sp.Mul(expr.fdiff(i + 1), _differentiate(arg))
+                        for i, arg in enumerate(expr.args) if arg.has(X)))
+    return sp.diff(expr, X)  # nothing the builder makes reaches here; SymPy's rule as a fallback
+
+
 class _Builder:
     """Validated ast -> SymPy. Functions and powers stay unevaluated (SymPy would rewrite
     tanh(log(u)) as (u^2-1)/(u^2+1)); constant sub-formulas are folded only when that is exact
@@ -1058,7 +1096,7 @@ def parse_formula(text: str, param_name: str = "a") -> CustomFormula:
     uses_param = any(isinstance(node, ast.Name) and node.id == param_name for node in ast.walk(tree))
     try:
         expression = _Builder(param, validator.exponents, writer).build(tree.body)
-        derivative = sp.diff(expression, X)
+        derivative = _differentiate(expression)
         formula = CustomFormula(stripped, param_name, uses_param, writer.tex(tree.body)[0],
                                 sp.latex(derivative, ln_notation=True), expression, derivative)
         formula.dfn(np.linspace(-2.0, 2.0, 5))  # every node must be evaluable
