@@ -638,6 +638,12 @@ def _greater(u, v):
     return np.where(np.isnan(u) | np.isnan(v), np.nan, np.greater(u, v).astype(float))
 
 
+def _gate(bracket, value):
+    """0 where an Iverson bracket is 0 (its branch is inactive), else value: max(0, x) + min(0,
+    a expm1(x)) has f'(1000) = 1, not [0 > a expm1(1000)] * a e^1000 = 0 * inf = NaN."""
+    return np.where(bracket == 0.0, 0.0, value)
+
+
 _NUMPY = {
     _Exp: np.exp, _Sin: np.sin, _Cos: np.cos, _Tanh: np.tanh,
     _Sinh: np.sinh, _Cosh: np.cosh, _Erf: sc.erf, _Sign: np.sign,
@@ -786,7 +792,11 @@ class _Evaluator:
                 s = self(u)
                 values.append(sc.expit(s) * sc.expit(-s) ** (int(-partner.exp) - 1))
         values.extend(self(factor) for factor in factors)
-        return self.combine(np.multiply, values, "a product")
+        product = self.combine(np.multiply, values, "a product")
+        for factor in factors:  # a product with an inactive branch's bracket [u > v] = 0 is 0,
+            if isinstance(factor, _Greater):  # even where the branch's own factor is inf or NaN
+                product = _gate(self(factor), product)
+        return product
 
     def combine(self, ufunc, values, name):
         result = values[0]

@@ -35,6 +35,7 @@ Ops (numpy semantics, evaluated elementwise in float64):
     max, min         numpy.maximum / numpy.minimum (NaN propagates; a tie returns the second argument)
     greater(u, v)    1.0 if u > v else 0.0, NaN if either is NaN  (formula._greater)
     where_nan(y, d)  NaN where y is NaN, else d  (dfn's mask)
+    gate(b, v)       0 where the bracket b is 0, else v  (formula._gate: an inactive branch's product)
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ OPS = {
     "add": 2, "mul": 2, "div": 2, "neg": 1, "pow": 2, "powi": 1, "sqrt": 1,
     "exp": 1, "expm1": 1, "log": 1, "log1p": 1, "tanh": 1, "sinh": 1, "cosh": 1, "sin": 1, "cos": 1,
     "erf": 1, "sigmoid": 1, "softplus": 1, "abs": 1, "sign": 1, "max": 2, "min": 2, "greater": 2,
-    "where_nan": 2,
+    "where_nan": 2, "gate": 2,
 }
 
 # The evaluator's table of plain function calls (formula._NUMPY), as ops. _Log1p is listed there
@@ -230,7 +231,11 @@ class _Emitter:
                 tail = p.emit("powi", p.emit("sigmoid", p.emit("neg", s)), n=self.small_power(int(-partner.exp) - 1))
                 values.append(p.emit("mul", p.emit("sigmoid", s), tail))
         values.extend(self(factor) for factor in factors)
-        return p.fold("mul", values)
+        product = p.fold("mul", values)
+        for factor in factors:  # as _Evaluator.mul: an inactive branch's product is 0
+            if isinstance(factor, _Greater):
+                product = p.emit("gate", self(factor), product)
+        return product
 
     def log(self, arg) -> int:
         p = self.program

@@ -592,3 +592,12 @@ def test_random_formulas_derivative_matches_a_50_digit_central_difference(text):
             if not np.isfinite(reference) or abs(reference) > 1e12:
                 continue
             assert got == pytest.approx(reference, rel=1e-7, abs=1e-9), (text, point, got, reference)
+
+
+@pytest.mark.parametrize("text, x, expected", [
+    ("max(0,x) + min(0,a*expm1(x))", 1000.0, 1.0),  # ELU typed by hand: the inactive branch is e^1000
+    ("max(0,x) + min(0,a*expm1(x))", -1000.0, 0.0),
+    ("max(0.1*x, x)", -1e300, 0.1),
+])
+def test_an_inactive_branch_does_not_poison_the_derivative(text, x, expected):
+    assert parse_formula(text).dfn(np.array([x]), a=1.0)[0] == pytest.approx(expected, rel=1e-12, abs=1e-300)

@@ -64,6 +64,7 @@ _KERNELS = {
     "softplus": lambda u: np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u))),
     "greater": lambda u, v: np.where(np.isnan(u) | np.isnan(v), np.nan, np.greater(u, v).astype(float)),
     "where_nan": lambda y, d: np.where(np.isnan(y), np.nan, d),
+    "gate": lambda b, v: np.where(b == 0.0, 0.0, v),
 }
 
 

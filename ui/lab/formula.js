@@ -70,6 +70,11 @@ function formula_whereNan(y, d) {
   return y !== y ? NaN : d;
 }
 
+/** formula._gate: 0 where the bracket b is 0 (an inactive branch), else v. */
+function formula_gate(b, v) {
+  return b === 0 ? 0 : v;
+}
+
 /** numpy.power (C99 pow): unlike Math.pow, 1^y = 1 for any y and (-1)^+-inf = 1. */
 function formula_pow(b, e) {
   if (b === 1.0) return 1.0;
@@ -127,6 +132,7 @@ const FORMULA_OPS = new Map([
   ["where_nan", [2, formula_whereNan, (o, a, b, n) => {
     for (let i = 0; i < n; i++) o[i] = formula_whereNan(a[i], b[i]);
   }]],
+  ["gate", [2, formula_gate, (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = formula_gate(a[i], b[i]); }]],
 ]);
 
 // ---------------------------------------------------------------------------
