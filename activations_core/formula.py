@@ -948,6 +948,8 @@ class _Builder:
             except ArithmeticError:  # SymPy raises for 0.0/0.0; numpy gives NaN with a report
                 value = sp.nan
             if value.is_finite and value.is_extended_real and not value.has(sp.zoo, sp.nan):
+                if value.has(sp.pi, sp.E) and sp.expand(value.doit()) == 0:  # (pi + e)^2 - pi^2 - 2 pi e - e^2
+                    return sp.S.Zero  # is exactly 0; unexpanded it would evaluate to a rounding residue
                 return value
         return self.opaque(node)
 

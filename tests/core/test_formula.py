@@ -601,3 +601,14 @@ def test_random_formulas_derivative_matches_a_50_digit_central_difference(text):
 ])
 def test_an_inactive_branch_does_not_poison_the_derivative(text, x, expected):
     assert parse_formula(text).dfn(np.array([x]), a=1.0)[0] == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+def test_a_constant_that_is_secretly_zero_is_zero():
+    """(pi + e)^2 - pi^2 - 2 pi e - e^2 is exactly 0: x divided by it is undefined everywhere,
+    not x times -7e13 (the rounding residue); e^2 - e e times x is 0, f' = 0, not '-e^2 + e^2'."""
+    x = np.array([-1.0, 2.0])
+    y, dy, report = evaluate_with_report(parse_formula("x/((pi+e)**2-pi**2-2*pi*e-e**2)"), x)
+    assert not np.any(np.isfinite(y)) and not np.any(np.isfinite(dy))
+    assert any("division by zero" in m for m in report.messages)
+    zero = parse_formula("x*(e**2-e*e)")
+    assert zero.derivative_latex == "0" and np.all(zero.fn(x) == 0) and np.all(zero.dfn(x) == 0)
