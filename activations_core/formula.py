@@ -660,6 +660,13 @@ def _exp_argument(expr):
     return expr.args[0] if isinstance(expr, _Exp) else None
 
 
+def _exp_power(expr):
+    """(u, m) if expr is exp(u)**m for a whole m >= 1 (exp(u) itself: m = 1), else (None, 0)."""
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp >= 1 and isinstance(expr.base, _Exp):
+        return expr.base.args[0], int(expr.exp)
+    return (expr.args[0], 1) if isinstance(expr, _Exp) else (None, 0)
+
+
 def _without(terms, atom):
     """terms minus the first one that *is* atom (S.One or S.NegativeOne), or None if absent."""
     for index, term in enumerate(terms):
@@ -687,7 +694,8 @@ class _Evaluator:
     """Walks a SymPy tree with numpy; optionally records the first cause of each non-finite value.
 
     Stable rewrites: log(1 + e^u) -> softplus(u), log(1 + v) -> log1p(v), e^u - 1 -> expm1(u),
-    1 - tanh(u)^2 -> 1/cosh(u)^2, e^u (1 + e^u)^-k -> sigma(u) sigma(-u)^(k-1), (1 + e^u)^-k -> sigma(-u)^k.
+    1 - tanh(u)^2 -> 1/cosh(u)^2, e^(m u) (1 + e^u)^-k -> sigma(u)^m sigma(-u)^(k-m) (k >= m),
+    (1 + e^u)^-k -> sigma(-u)^k.
     """
 
     def __init__(self, env: dict, shape: tuple, track: bool):
@@ -783,14 +791,15 @@ class _Evaluator:
         factors = list(expr.args)
         values = []
         for factor in list(factors):
-            u = _exp_argument(factor) if factor in factors else None
-            partner = next((f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp < 0
+            u, m = _exp_power(factor) if factor in factors else (None, 0)
+            partner = next((f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp <= -m
                             and _one_plus_exp(f.base) == u), None) if u is not None else None
-            if partner is not None:  # e^u (1 + e^u)^-k = sigma(u) sigma(-u)^(k-1)
+            if partner is not None:  # e^(m u) (1 + e^u)^-k = sigma(u)^m sigma(-u)^(k-m)
                 factors.remove(factor)
                 factors.remove(partner)
                 s = self(u)
-                values.append(sc.expit(s) * sc.expit(-s) ** (int(-partner.exp) - 1))
+                head = sc.expit(s) if m == 1 else sc.expit(s) ** m
+                values.append(head * sc.expit(-s) ** (int(-partner.exp) - m))
         values.extend(self(factor) for factor in factors)
         product = self.combine(np.multiply, values, "a product")
         for factor in factors:  # a product with an inactive branch's bracket [u > v] = 0 is 0,

@@ -57,7 +57,7 @@ from activations_core.formula import (
     _Erf,
     _Evaluator,
     _Exp,
-    _exp_argument,
+    _exp_power,
     _Expm1,
     _Greater,
     _Log,
@@ -221,15 +221,18 @@ class _Emitter:
         factors = list(expr.args)
         values = []
         for factor in list(factors):
-            u = _exp_argument(factor) if factor in factors else None
-            partner = next((f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp < 0
+            u, m = _exp_power(factor) if factor in factors else (None, 0)
+            partner = next((f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp <= -m
                             and _one_plus_exp(f.base) == u), None) if u is not None else None
-            if partner is not None:  # e^u (1 + e^u)^-k = sigma(u) sigma(-u)^(k-1)
+            if partner is not None:  # e^(m u) (1 + e^u)^-k = sigma(u)^m sigma(-u)^(k-m)
                 factors.remove(factor)
                 factors.remove(partner)
                 s = self(u)
-                tail = p.emit("powi", p.emit("sigmoid", p.emit("neg", s)), n=self.small_power(int(-partner.exp) - 1))
-                values.append(p.emit("mul", p.emit("sigmoid", s), tail))
+                head = p.emit("sigmoid", s)
+                if m != 1:
+                    head = p.emit("powi", head, n=self.small_power(m))
+                tail = p.emit("powi", p.emit("sigmoid", p.emit("neg", s)), n=self.small_power(int(-partner.exp) - m))
+                values.append(p.emit("mul", head, tail))
         values.extend(self(factor) for factor in factors)
         product = p.fold("mul", values)
         for factor in factors:  # as _Evaluator.mul: an inactive branch's product is 0

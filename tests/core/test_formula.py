@@ -612,3 +612,13 @@ def test_a_constant_that_is_secretly_zero_is_zero():
     assert any("division by zero" in m for m in report.messages)
     zero = parse_formula("x*(e**2-e*e)")
     assert zero.derivative_latex == "0" and np.all(zero.fn(x) == 0) and np.all(zero.dfn(x) == 0)
+
+
+def test_a_logistic_written_out_has_a_finite_slope_in_its_tails():
+    """exp(x)/(1+exp(x)): f' = e^x/(1+e^x) - e^2x/(1+e^x)^2 was inf - inf = NaN at x = 1000; the
+    evaluator now writes e^(m u) (1 + e^u)^-k as sigma(u)^m sigma(-u)^(k-m)."""
+    f = parse_formula("exp(x)/(1+exp(x))")
+    x = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
+    expected = [float(_MP_SIGMOID(mpmath.mpf(t)) * _MP_SIGMOID(-mpmath.mpf(t))) for t in x]
+    # sigma - sigma^2 cancels near 1 for large x: absolutely accurate (1e-16), not relatively
+    np.testing.assert_allclose(f.dfn(x), expected, rtol=1e-13, atol=2e-16)
