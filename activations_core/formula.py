@@ -407,7 +407,8 @@ _FORBIDDEN_NODES = {
     ast.Tuple: "Commas outside max(u, v) and min(u, v)",
     ast.List: "Lists", ast.Set: "Sets", ast.Dict: "Dictionaries",
     ast.Starred: "Starred arguments (*)", ast.JoinedStr: "Text (f-strings)",
-    ast.Await: "'await'", ast.Yield: "'yield'", ast.YieldFrom: "'yield'", ast.Slice: "Slices",
+    ast.Await: "Python's 'await' and 'yield'", ast.Yield: "Python's 'await' and 'yield'",
+    ast.YieldFrom: "Python's 'await' and 'yield'", ast.Slice: "Slices",
 }
 _OPERATOR_HINTS = {
     ast.FloorDiv: "The operator // is not allowed: use / for division",

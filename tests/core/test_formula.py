@@ -622,3 +622,8 @@ def test_a_logistic_written_out_has_a_finite_slope_in_its_tails():
     expected = [float(_MP_SIGMOID(mpmath.mpf(t)) * _MP_SIGMOID(-mpmath.mpf(t))) for t in x]
     # sigma - sigma^2 cancels near 1 for large x: absolutely accurate (1e-16), not relatively
     np.testing.assert_allclose(f.dfn(x), expected, rtol=1e-13, atol=2e-16)
+
+
+def test_the_message_for_await_reads_as_a_sentence():
+    with pytest.raises(FormulaError, match=r"^Python's 'await' and 'yield' are not allowed in a formula"):
+        parse_formula("await x")
