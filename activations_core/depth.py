@@ -37,6 +37,11 @@ MAX_DEPTH = 50
 MAX_WIDTH = 256
 MAX_BATCH = 4096
 DEFAULT_BATCH = 256
+# depth x width^2 x batch x cost one measurement may take: about 0.15 s of one core here (a page
+# view measures two or three networks), so the worst link (50 layers of 256, a costly typed
+# formula) cannot tie up a server shared by a class.
+MAX_WORK = 6e7
+MIN_BATCH = 4
 INITS = ("he", "xavier", "normal")
 INIT_LABELS = {"he": "He", "xavier": "Xavier (Glorot)", "normal": "Plain normal"}
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -334,6 +339,14 @@ def _activation_stats(activation: Activation, post: list[np.ndarray]) -> dict:
                 hist_edges=edges, hist_fraction=np.array(hists), scaled_hist_edges=scaled_edges,
                 scaled_hist_fraction=np.array(scaled_hists),
                 saturated_fraction=np.array(saturated), zero_fraction=np.array(zeros))
+
+
+def batch_for(depth: int, width: int, cost: float = 1.0) -> int:
+    """How many inputs a measurement uses: DEFAULT_BATCH, fewer for deep, wide networks or a costly
+    activation (``cost``: its price per element relative to a built-in one), so that depth x
+    width^2 x batch x cost stays within MAX_WORK; never fewer than MIN_BATCH."""
+    fit = int(MAX_WORK / (depth * width * width * max(float(cost), 1.0)))
+    return max(MIN_BATCH, min(DEFAULT_BATCH, fit))
 
 
 def measure(activation: Activation, params: Mapping[str, float] | None = None, *, depth: int,

@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from activations_core import ACTIVATIONS
 from activations_core import depth as dp
-from ui.catalog import activation_choices
+from ui.catalog import FORMULA, activation_choices, formula_cost
 from ui.chart import show_chart
 from ui.figures_depth import (
     Line, Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
@@ -77,18 +77,25 @@ def net_label(name: str, init: str, params: dict[str, float] | None = None, scal
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_run(name: str, formula: str, params: tuple, depth: int, width: int, init: str,
-               scale: float, seed: int) -> dp.DepthRun:
+               scale: float, seed: int, batch: int) -> dp.DepthRun:
     """One measured network (``formula`` tells custom activations of the same name apart)."""
     with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: one BLAS thread is fastest
         return dp.measure(activation_choices()[name], dict(params), depth=depth, width=width,
-                          init=init, scale=scale, seed=seed)
+                          init=init, scale=scale, seed=seed, batch=batch)
+
+
+def batch_of(name: str, depth: int, width: int) -> int:
+    """The measurement's batch: smaller for big networks and costly typed formulas (dp.batch_for)."""
+    cost = formula_cost(st.session_state[FORMULA.key]) if name == "custom" else 1.0
+    return dp.batch_for(depth, width, cost)
 
 
 def run_of(name: str, init: str, *, depth: int, width: int, seed: int,
            params: dict[str, float] | None = None, scale: float = 1.0) -> dp.DepthRun:
     """The cached measurement; the scale only matters for the plain normal init."""
     return cached_run(name, CHOICES[name].latex, tuple(sorted((params or {}).items())), depth,
-                      width, init, float(scale) if init == "normal" else 1.0, seed)
+                      width, init, float(scale) if init == "normal" else 1.0, seed,
+                      batch_of(name, depth, width))
 
 
 def reseed() -> None:
@@ -281,7 +288,10 @@ def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None
                alt=f"Gradient size per layer relative to the output gradient, log scale, for {label}"
                    + "".join(f" and {lab}" for lab in compare)
                    + f"; at layer 1 it is {sci(run.first_layer_ratio)}.")
-    st.caption(f"Measured on a batch of {dp.DEFAULT_BATCH} standard-normal inputs, loss L = a "
+    batch = batch_of(s["name"], s["depth"], s["width"])
+    smaller = (f" (fewer than {dp.DEFAULT_BATCH}: a network this size, with this activation, would otherwise "
+               "keep the shared server busy for seconds)" if batch < dp.DEFAULT_BATCH else "")
+    st.caption(f"Measured on a batch of {batch} standard-normal inputs{smaller}, loss L = a "
                "fixed random read-out of the last layer. Gaps on the log axis are exact zeros (underflow). "
                "The dotted line bounds only the product of the activation's slopes; each layer's weights "
                "multiply the gradient too, so large weights can lift it above the line.")

@@ -275,3 +275,9 @@ def test_every_line_is_distinct_and_legible(act):
         for trace, (colour, _) in zip(lines, looks):
             assert colour != "#F0E442"
             assert (colour == "#999999") == ("slopes alone" in trace["name"]), trace["name"]
+
+
+def test_the_biggest_network_says_it_measures_fewer_inputs():
+    at = open_page("vanishing_gradients", {"vg_depth": "50", "vg_width": "256"})
+    assert not at.exception
+    assert any("fewer than 256" in c.value for c in at.caption)

@@ -362,3 +362,14 @@ def test_extremes_stay_finite_for_the_registry():
         run = dp.measure(ACTIVATIONS[name], depth=dp.MAX_DEPTH, width=32, init="normal", scale=10.0)
         assert run.finite
         assert np.all(run.grad_ratio >= 0)
+
+
+def test_a_measurement_stays_within_its_work_budget():
+    """The page's default network keeps the full batch; the biggest (50 x 256), and a costly typed
+    formula on it, measure fewer inputs so one view cannot take seconds of a shared server."""
+    assert dp.batch_for(20, 64) == dp.DEFAULT_BATCH
+    for depth, width, cost in ((50, 256, 1.0), (50, 256, 16.0), (30, 128, 3.0)):
+        batch = dp.batch_for(depth, width, cost)
+        assert dp.MIN_BATCH <= batch < dp.DEFAULT_BATCH
+        assert depth * width**2 * batch * cost <= dp.MAX_WORK or batch == dp.MIN_BATCH
+    assert dp.batch_for(50, 256, 16.0) <= dp.batch_for(50, 256, 1.0) <= dp.batch_for(50, 128, 1.0)
