@@ -15,8 +15,9 @@ What ``dead_fraction`` in the history counts (see ``dead_criterion``):
   Leaky ReLU with alpha > 0 is never dead by this rule (f' >= alpha), though it can recover only
   slowly; ELU, GELU, Swish... only below z of about -700.
 * "saturated" (sigmoid, tanh: bounded range (lo, hi) and saturating): for every training input
-  the output is within 3% of the range's width of either end, |2 (a - lo) / (hi - lo) - 1| > 0.97,
-  i.e. |a| > 0.97 for tanh and a < 0.015 or a > 0.985 for sigmoid.
+  the output is within 3% of the range's width of either end (depth.SATURATION_MARGIN, the rule
+  the vanishing-gradient page uses too), i.e. |a| > 0.94 for tanh and a < 0.03 or a > 0.97 for
+  sigmoid.
 
 Statistics use evaluation mode (batch norm with running statistics) on the whole training set;
 history row ``step = s`` describes the network after s updates.
@@ -48,6 +49,7 @@ import numpy as np
 from scipy import special
 
 from .datasets import Dataset, _check_float, _check_int
+from .depth import INITS, SATURATION_MARGIN, init_std
 from .functions import ACTIVATIONS, Activation
 
 __all__ = [
@@ -85,10 +87,9 @@ MAX_BATCH_SIZE = 5_000
 MAX_SEED = 2**32 - 1
 MIN_GRID, MAX_GRID = 2, 200
 HISTORY_CAP = 1000  # history rows on the step grid (plus the latest step)
-INIT_SCHEMES = ("he", "xavier", "normal")
+INIT_SCHEMES = INITS  # one home for the schemes, their formulas and names: depth.py
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1  # running = (1 - m) running + m batch, as PyTorch
-SATURATION_LEVEL = 0.97
 N_INPUTS = 2
 
 
@@ -177,7 +178,7 @@ class NetConfig:
             "hidden": widths,
             "activation_params": params,
             "batch_norm": bool(self.batch_norm),
-            "init_scale": _check_float("init_scale", self.init_scale, 0.0, MAX_INIT_SCALE),
+            "init_scale": _check_float("init_scale", self.init_scale, 1e-6, MAX_INIT_SCALE),
             "bias_init": _check_float("bias_init", self.bias_init, -MAX_ABS_BIAS_INIT, MAX_ABS_BIAS_INIT),
             "learning_rate": _check_float(
                 "learning_rate", self.learning_rate, MIN_LEARNING_RATE, MAX_LEARNING_RATE
@@ -297,15 +298,6 @@ def parameter_arrays(state: NetState) -> list[np.ndarray]:
     return [*state.weights, *state.biases, *state.gammas, *state.betas]
 
 
-def _init_scale(config: NetConfig, fan_in: int, fan_out: int) -> float:
-    """Standard deviation of the initial weights for the config's scheme."""
-    if config.init == "he":
-        return math.sqrt(2.0 / fan_in)
-    if config.init == "xavier":
-        return math.sqrt(2.0 / (fan_in + fan_out))
-    return config.init_scale
-
-
 def init_network(config: NetConfig, seed: int = 0) -> NetState:
     """A fresh network: weights from the init scheme, hidden biases = bias_init, output bias 0.
 
@@ -318,7 +310,7 @@ def init_network(config: NetConfig, seed: int = 0) -> NetState:
     rng = np.random.default_rng(seed)
     sizes = (N_INPUTS, *config.hidden, 1)
     weights = tuple(
-        rng.standard_normal((fan_in, fan_out)) * _init_scale(config, fan_in, fan_out)
+        rng.standard_normal((fan_in, fan_out)) * init_std(config.init, fan_in, fan_out, config.init_scale)
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:])
     )
     biases = tuple(np.full(width, config.bias_init) for width in config.hidden) + (np.zeros(1),)
@@ -362,11 +354,12 @@ class _Net:
 
 
 def _saturation_window(activation) -> tuple[float, float] | None:
-    """(centre, half width) of a saturating activation's output range, else None."""
+    """(centre, reach) of a saturating activation's output range, else None: an output is saturated
+    when |a - centre| > reach, i.e. within SATURATION_MARGIN of the range's width of either end."""
     if dead_criterion(activation) != "saturated":
         return None
     lo, hi = _resolve_activation(activation).properties.output_range
-    return 0.5 * (lo + hi), 0.5 * (hi - lo)
+    return 0.5 * (lo + hi), 0.5 * (hi - lo) - SATURATION_MARGIN * (hi - lo)
 
 
 def _working_net(state: NetState, copy: bool) -> _Net:
@@ -508,11 +501,11 @@ def _sgd_update(net: _Net, grads: list[np.ndarray]):
 
 
 def _inactive_flags(net: _Net, layer: _Layer) -> np.ndarray:
-    """Per neuron, for every row: dead (f'(z) = 0) or saturated (|2 (a - lo) / (hi - lo) - 1| > 0.97)."""
+    """Per neuron, for every row: dead (f'(z) = 0) or saturated (|a - centre| > reach, _saturation_window)."""
     if net.saturation is None:
         return ~np.any(layer.slope, axis=0)
-    centre, half_width = net.saturation
-    return np.all(np.abs(layer.outputs - centre) > SATURATION_LEVEL * half_width, axis=0)
+    centre, reach = net.saturation
+    return np.all(np.abs(layer.outputs - centre) > reach, axis=0)
 
 
 def _row(net: _Net, layers, logits, data: Dataset, signs) -> tuple:
@@ -889,7 +882,7 @@ def browser_spec(state: NetState, data: Dataset) -> dict:
     """What the browser's trainer (ui/lab/trainer.js) starts from: the run, its data, its rule for "inactive".
 
     {"state": to_json_dict(state), "data": the train and test points and labels as lists,
-    "saturation": [centre, half width] of a saturating activation's range, or None}. JSON carries
+    "saturation": [centre, reach] of a saturating activation (_saturation_window), or None}. JSON carries
     every float64 exactly, so the browser continues from the very numbers Python has.
     """
     _check_data(data)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
+from activations_core.depth import INIT_LABELS
 from activations_core.lessons import LESSONS, TYPICAL_DEAD_RANGE
 from activations_core.network import (NetConfig, dead_criterion, decision_grid, init_network, neuron_activity,
                                       to_json_dict, train_steps)
@@ -208,9 +209,9 @@ with st.expander("Settings: data, network, training" + ("" if shown("controls") 
         st.slider("Hidden layers", 1, 4, key="lab_layers")
         st.slider("Neurons per layer", 2, 64, key="lab_width")
         st.selectbox("Initialisation", ("he", "xavier", "normal"), key="lab_init",
-                     format_func={"he": "He", "xavier": "Xavier/Glorot", "normal": "Normal(0, scale²)"}.get)
+                     format_func=INIT_LABELS.get)
         if ss.lab_init == "normal":
-            st.slider("Init scale", 0.01, 3.0, step=0.01, key="lab_scale")
+            st.slider("Init scale σ (weights from N(0, σ²))", 0.01, 3.0, step=0.01, key="lab_scale")
         st.slider("Initial bias", -5.0, 5.0, step=0.1, key="lab_bias",
                   help="Negative biases switch ReLU neurons off from the start.")
     with d:

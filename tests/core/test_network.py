@@ -289,10 +289,11 @@ def test_dead_means_zero_slope_for_every_training_input(activation, biases, dead
 @pytest.mark.parametrize(
     "activation, biases, saturated",
     [
-        # |2 (a - lo) / (hi - lo) - 1| > 0.97: tanh(2.1) = 0.9705, tanh(2.0) = 0.964
-        ("tanh", [2.1, -2.1, 2.0, -2.0, 0.0], [True, True, False, False, False]),
-        # sigmoid(-5) = 0.0067 < 0.015, sigmoid(-4) = 0.018, sigmoid(4.3) = 0.9866 > 0.985, sigmoid(4) = 0.982
-        ("sigmoid", [-5.0, -4.0, 4.3, 4.0], [True, False, True, False]),
+        # within 3% of the width 2 of either end, |a| > 0.94: tanh(1.8) = 0.9468, tanh(1.7) = 0.9354
+        ("tanh", [1.8, -1.8, 1.7, -1.7, 0.0], [True, True, False, False, False]),
+        # a < 0.03 or a > 0.97: sigmoid(-3.6) = 0.0266, sigmoid(-3.4) = 0.0323, sigmoid(3.6) = 0.9734,
+        # sigmoid(3.4) = 0.9677
+        ("sigmoid", [-3.6, -3.4, 3.6, 3.4], [True, False, True, False]),
     ],
 )
 def test_saturated_means_within_three_percent_of_either_end(activation, biases, saturated, moons):

@@ -11,7 +11,6 @@
 const TRAINER_HISTORY_CAP = 1000;
 const TRAINER_BN_EPS = 1e-5;
 const TRAINER_BN_MOMENTUM = 0.1;
-const TRAINER_SATURATION_LEVEL = 0.97;
 
 /** Smallest power of two k with at most HISTORY_CAP multiples of k in [0, step] (network._grid_every). */
 function trainerGridEvery(step) {
@@ -150,7 +149,7 @@ function trainerGradInputs(gz, W, n, fanIn, width, ga) {
 export class Trainer {
   /**
    * spec: network.browser_spec(state, data): {state: to_json_dict(state), data: {X_train, y_train,
-   * X_test, y_test}, saturation: [centre, half width] or null}; activation: the entry of
+   * X_test, y_test}, saturation: [centre, reach] or null}; activation: the entry of
    * ACTIVATIONS_JS (or a compiled formula) with the same apply(z, out, slope, params).
    */
   constructor(spec, activation) {
@@ -358,7 +357,7 @@ export class Trainer {
         total += Math.abs(a);
         if (off) {
           if (this.saturation) {
-            if (!(Math.abs(a - this.saturation[0]) > TRAINER_SATURATION_LEVEL * this.saturation[1])) off = false;
+            if (!(Math.abs(a - this.saturation[0]) > this.saturation[1])) off = false; // [centre, reach]
           } else if (layer.slope[i * width + j] !== 0) {
             off = false;
           }
