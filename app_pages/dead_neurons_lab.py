@@ -14,7 +14,7 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
-from activations_core.depth import INIT_LABELS
+from activations_core.depth import INIT_LABELS, INITS
 from activations_core.lessons import LESSONS, TYPICAL_DEAD_RANGE
 from activations_core.network import (NetConfig, dead_criterion, decision_grid, init_network, neuron_activity,
                                       to_json_dict, train_steps)
@@ -38,7 +38,7 @@ PARAMS = (
     UrlParam("lab_compare", "none", "choice", options=("none",) + NAMES),
     UrlParam("lab_layers", 2, "int", 1, 4),
     UrlParam("lab_width", 16, "int", 2, 64),
-    UrlParam("lab_init", "he", "choice", options=("he", "xavier", "normal")),
+    UrlParam("lab_init", "he", "choice", options=INITS),
     UrlParam("lab_scale", 0.1, "float", 0.01, 3.0),
     UrlParam("lab_bias", 0.0, "float", -5.0, 5.0),
     UrlParam("lab_lr", "0.3", "choice", options=LR_OPTIONS),
@@ -95,7 +95,7 @@ def dataset(name, n, noise, seed):
 
 
 def config_for(name: str) -> NetConfig:
-    """The run's settings; the learning rate, momentum and stop step are the ones the run started with."""
+    """The run's settings from the widgets (its learning rate, momentum and stop step change a running network)."""
     act = name if name in ACTIVATIONS else choices[name]
     return NetConfig(
         hidden=(ss.lab_width,) * ss.lab_layers, activation=act,
@@ -208,7 +208,7 @@ with st.expander("Settings: data, network, training" + ("" if shown("controls") 
     with c:
         st.slider("Hidden layers", 1, 4, key="lab_layers")
         st.slider("Neurons per layer", 2, 64, key="lab_width")
-        st.selectbox("Initialisation", ("he", "xavier", "normal"), key="lab_init",
+        st.selectbox("Initialisation", INITS, key="lab_init",
                      format_func=INIT_LABELS.get)
         if ss.lab_init == "normal":
             st.slider("Init scale σ (weights from N(0, σ²))", 0.01, 3.0, step=0.01, key="lab_scale")
