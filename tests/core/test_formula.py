@@ -352,13 +352,9 @@ def _ast_trees():
     return st.recursive(leaves, compound, max_leaves=25)
 
 
-def _formulas():
-    """Mostly valid formulas (exercising SymPy and the evaluator), some over the caps."""
-    numbers = st.one_of(st.integers(0, 2 * 10**6), st.floats(0, 2e6, allow_nan=False)).map(repr)
-    leaves = st.one_of(st.sampled_from(["x", "x", "a", "pi", "e"]), numbers)
+def _grammar(leaves, exponents, max_leaves: int):
+    """Formulas of the typed grammar: functions, max/min, + - * /, constant powers, negation."""
     unary = st.sampled_from([name for name, spec in FUNCTIONS.items() if spec.arity == 1])
-    exponents = st.one_of(st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2.5", "10", "11", "x"]),
-                          st.floats(-12, 12, allow_nan=False).map(lambda v: f"({v!r})"))
 
     def compound(children):
         return st.one_of(
@@ -369,7 +365,16 @@ def _formulas():
             st.builds("-({})".format, children),
         )
 
-    return st.recursive(leaves, compound, max_leaves=30)
+    return st.recursive(leaves, compound, max_leaves=max_leaves)
+
+
+def _formulas():
+    """Mostly valid formulas (exercising SymPy and the evaluator), some over the caps."""
+    numbers = st.one_of(st.integers(0, 2 * 10**6), st.floats(0, 2e6, allow_nan=False)).map(repr)
+    leaves = st.one_of(st.sampled_from(["x", "x", "a", "pi", "e"]), numbers)
+    exponents = st.one_of(st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2.5", "10", "11", "x"]),
+                          st.floats(-12, 12, allow_nan=False).map(lambda v: f"({v!r})"))
+    return _grammar(leaves, exponents, max_leaves=30)
 
 
 @FUZZ
@@ -530,19 +535,9 @@ DIFF_POINTS = (-2.7, -1.3, -0.45, 0.35, 1.1, 2.3)
 
 
 def _smooth_formulas():
-    leaves = st.sampled_from(["x", "x", "x", "a", "2", "0.5", "3"])
-    unary = st.sampled_from([name for name, spec in FUNCTIONS.items() if spec.arity == 1])
-    exponents = st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2"])
-
-    def compound(children):
-        return st.one_of(
-            st.builds("{}({})".format, unary, children),
-            st.builds("{}({}, {})".format, st.sampled_from(["max", "min"]), children, children),
-            st.builds("({}) {} ({})".format, children, st.sampled_from(["+", "-", "*", "/"]), children),
-            st.builds("({})**{}".format, children, exponents),
-        )
-
-    return st.recursive(leaves, compound, max_leaves=6)
+    """Small valid formulas with small numbers, whose f' a central difference can check."""
+    return _grammar(st.sampled_from(["x", "x", "x", "a", "2", "0.5", "3"]),
+                    st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2"]), max_leaves=6)
 
 
 class _Tie(Exception):
