@@ -54,7 +54,6 @@ from .functions import ACTIVATIONS, Activation
 
 __all__ = [
     "HISTORY_CAP",
-    "INIT_SCHEMES",
     "MAX_STEPS_PER_CALL",
     "MAX_TOTAL_STEPS",
     "History",
@@ -87,7 +86,6 @@ MAX_BATCH_SIZE = 5_000
 MAX_SEED = 2**32 - 1
 MIN_GRID, MAX_GRID = 2, 200
 HISTORY_CAP = 1000  # history rows on the step grid (plus the latest step)
-INIT_SCHEMES = INITS  # one home for the schemes, their formulas and names: depth.py
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1  # running = (1 - m) running + m batch, as PyTorch
 N_INPUTS = 2
@@ -168,8 +166,8 @@ class NetConfig:
         params = _check_activation_params(act, self.activation_params)
         if not isinstance(self.batch_norm, (bool, np.bool_)):
             raise ValueError(f"batch_norm must be True or False, got {self.batch_norm!r}")
-        if self.init not in INIT_SCHEMES:
-            raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INIT_SCHEMES)}")
+        if self.init not in INITS:  # the schemes, their formulas and names live in depth.py
+            raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
         batch_size = self.batch_size
         if batch_size is not None:
             low = 2 if self.batch_norm else 1

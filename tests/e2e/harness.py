@@ -76,6 +76,15 @@ def module_tab(browser, source: str):
     return tab
 
 
+def wait_for_lab_step(page, above: int, timeout_ms: float = 20_000) -> int:
+    """Wait until the lab's step counter (its first run's) passes ``above``; return it."""
+    page.wait_for_function(
+        """above => [...document.querySelectorAll('*')].some(e => e.shadowRoot && Number((e.shadowRoot
+             .querySelector('.run [data-number="step"] .big') || {textContent: '0'}).textContent
+             .replace(/,/g, '')) > above)""", arg=above, timeout=timeout_ms)
+    return lab_step(page)
+
+
 def open_lab_settings(page) -> None:
     """Unfold the lab's settings panel (folded so that the lab fits one screen)."""
     page.get_by_text("Settings: data, network, training").click()

@@ -4,7 +4,7 @@ from the keyboard."""
 
 import pytest
 
-from tests.e2e.harness import lab_step, open_lab_settings
+from tests.e2e.harness import lab_step, open_lab_settings, wait_for_lab_step
 
 pytestmark = pytest.mark.e2e
 
@@ -13,21 +13,12 @@ def _button(app, name):
     return app.page.get_by_role("button", name=name, exact=True)
 
 
-def _wait_for_step(app, above: int, timeout_ms: int = 20_000) -> int:
-    app.page.wait_for_function(
-        """above => { const host = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&
-             e.shadowRoot.querySelector('.run [data-number="step"] .big'));
-           return host && Number(host.shadowRoot.querySelector('.run [data-number="step"] .big')
-             .textContent.replace(/,/g, '')) > above; }""", arg=above, timeout=timeout_ms)
-    return lab_step(app.page)
-
-
 def test_start_trains_live_and_pause_stops(app):
     app.goto("dead_neurons_lab?lab_max_steps=50000")
     assert lab_step(app.page) == 0
     _button(app, "Start").click()
-    first = _wait_for_step(app, 0)
-    second = _wait_for_step(app, first)
+    first = wait_for_lab_step(app.page, 0)
+    second = wait_for_lab_step(app.page, first)
     assert 0 < first < second  # frames keep coming
     _button(app, "Pause").click()
     app.wait_idle()
@@ -48,7 +39,7 @@ def test_the_controls_work_from_the_keyboard(app):
     start = _button(app, "Start")
     start.focus()
     app.page.keyboard.press("Enter")
-    _wait_for_step(app, 0)
+    wait_for_lab_step(app.page, 0)
     pause = _button(app, "Pause")
     pause.focus()
     app.page.keyboard.press("Space")
@@ -62,14 +53,14 @@ def test_the_controls_work_from_the_keyboard(app):
 def test_changing_the_learning_rate_does_not_start_again(app):
     app.goto("dead_neurons_lab?lab_max_steps=50000")
     _button(app, "Start").click()
-    before = _wait_for_step(app, 200)
+    before = wait_for_lab_step(app.page, 200)
     open_lab_settings(app.page)
     slider = app.page.locator('[data-testid="stSlider"]').filter(has_text="Learning rate").locator('input[type="range"]')
     slider.focus()
     app.page.keyboard.press("ArrowLeft")  # a rerun of the page while the lab trains
     app.wait_idle()
     assert lab_step(app.page) >= before  # still the same run, still counting
-    assert _wait_for_step(app, before + 100) > before
+    assert wait_for_lab_step(app.page, before + 100) > before
     assert "lab_lr=0.1" in app.page.url
     app.assert_healthy()
 
@@ -77,7 +68,7 @@ def test_changing_the_learning_rate_does_not_start_again(app):
 def test_a_hidden_tab_rests_and_resumes(app):
     app.goto("dead_neurons_lab?lab_max_steps=50000")
     _button(app, "Start").click()
-    _wait_for_step(app, 0)
+    wait_for_lab_step(app.page, 0)
     hide = """hidden => { Object.defineProperty(document, 'hidden', {value: hidden, configurable: true});
                          document.dispatchEvent(new Event('visibilitychange')); }"""
     app.page.evaluate(hide, True)
@@ -86,7 +77,7 @@ def test_a_hidden_tab_rests_and_resumes(app):
     app.page.wait_for_timeout(1000)
     assert lab_step(app.page) == resting
     app.page.evaluate(hide, False)
-    assert _wait_for_step(app, resting) > resting
+    assert wait_for_lab_step(app.page, resting) > resting
     app.assert_healthy()
 
 

@@ -9,7 +9,7 @@ Start button sits right above the boundary.
 import pytest
 
 from tests.e2e.conftest import AppPage
-from tests.e2e.harness import lab_step
+from tests.e2e.harness import lab_step, wait_for_lab_step
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +22,7 @@ def _open_lesson(browser, server, size, query, lesson):
     app = AppPage(context.new_page(), server.url)
     app.goto(f"dead_neurons_lab{query}")
     app.page.get_by_role("button", name=lesson, exact=True).click()
-    app.page.wait_for_function(
-        """() => [...document.querySelectorAll('*')].some(e => e.shadowRoot &&
-             Number((e.shadowRoot.querySelector('.run [data-number="step"] .big') || {}).textContent) > 0)""",
-        timeout=30_000)  # one click, and it trains
+    wait_for_lab_step(app.page, 0, timeout_ms=30_000)  # one click, and it trains
     app.wait_idle()
     assert app.page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0
     return context, app

@@ -47,6 +47,18 @@ function labElement(tag, attrs = {}, text = "") {
   return e;
 }
 
+/** Fill an res x res ImageData from value(r, c) in [0, 1] through the colour scale; row 0 is the
+ *  bottom of the input plane, the image's top row its top. */
+function labPaint(image, res, scale, value) {
+  for (let r = 0; r < res; r++) {
+    for (let c = 0; c < res; c++) {
+      const [red, green, blue] = scale(value(r, c));
+      const o = 4 * ((res - 1 - r) * res + c);
+      image.data[o] = red; image.data[o + 1] = green; image.data[o + 2] = blue; image.data[o + 3] = 255;
+    }
+  }
+}
+
 /** A canvas sized for the screen's pixel density; returns its 2-D context scaled to CSS pixels. */
 function labFit(canvas, width, height) {
   const ratio = Math.min(window.devicePixelRatio || 1, 2);
@@ -170,14 +182,8 @@ class LabRun {
 
   drawBoundary(p) {
     const lab = this.lab, colours = lab.data.colours, size = lab.boundarySize;
-    const image = this.map.getContext("2d").createImageData(LAB_GRID, LAB_GRID);
-    for (let r = 0; r < LAB_GRID; r++) {
-      for (let c = 0; c < LAB_GRID; c++) {
-        const [red, green, blue] = lab.diverging(p[r * LAB_GRID + c]);
-        const o = 4 * ((LAB_GRID - 1 - r) * LAB_GRID + c); // row 0 is the bottom of the plane
-        image.data[o] = red; image.data[o + 1] = green; image.data[o + 2] = blue; image.data[o + 3] = 255;
-      }
-    }
+    const image = this.mapImage || (this.mapImage = this.map.getContext("2d").createImageData(LAB_GRID, LAB_GRID));
+    labPaint(image, LAB_GRID, lab.diverging, (r, c) => p[r * LAB_GRID + c]);
     this.map.getContext("2d").putImageData(image, 0, 0);
     const ctx = labFit(this.boundary, size, size);
     ctx.clearRect(0, 0, size, size);
@@ -217,14 +223,10 @@ class LabRun {
         let top = 0; // each neuron on its own scale, so a quiet one still shows its shape
         for (let t = j; t < n * width; t += width) if (Math.abs(layer.outputs[t]) > top) top = Math.abs(layer.outputs[t]);
         const image = tile.image || (tile.image = tile.ctx.createImageData(LAB_NEURON_GRID, LAB_NEURON_GRID));
-        for (let r = 0; r < LAB_NEURON_GRID; r++) {
-          for (let c = 0; c < LAB_NEURON_GRID; c++) {
-            const v = layer.outputs[(r * LAB_NEURON_GRID + c) * width + j];
-            const [red, green, blue] = this.lab.diverging(top > 0 && Number.isFinite(v) ? 0.5 + 0.5 * v / top : 0.5);
-            const o = 4 * ((LAB_NEURON_GRID - 1 - r) * LAB_NEURON_GRID + c);
-            image.data[o] = red; image.data[o + 1] = green; image.data[o + 2] = blue; image.data[o + 3] = 255;
-          }
-        }
+        labPaint(image, LAB_NEURON_GRID, this.lab.diverging, (r, c) => {
+          const v = layer.outputs[(r * LAB_NEURON_GRID + c) * width + j];
+          return top > 0 && Number.isFinite(v) ? 0.5 + 0.5 * v / top : 0.5;
+        });
         tile.ctx.putImageData(image, 0, 0);
         const inactive = activity ? activity[l].inactive[j] === 1 : false;
         off += inactive;

@@ -185,7 +185,7 @@ export class Trainer {
     };
     this.orderCache = { epoch: -1, order: null };
     this.buffers = new Map();
-    this.activity = null; // per hidden layer {meanAbs, inactive} for the latest weights
+    this.activity = null; // per hidden layer {inactive} for the latest weights
     if (this.history.step.length === 0 || this.history.step[this.history.step.length - 1] !== this.step) {
       this.run(0); // records the current step (train_steps(state, data, 0))
     } else {
@@ -346,27 +346,22 @@ export class Trainer {
     }
   }
 
-  /** Per neuron of a layer pass: dead (f' = 0 for every point) or saturated, and mean |a|. */
+  /** Per neuron of a layer pass: 1 if dead (f' = 0 for every point) or saturated, else 0. */
   layerActivity(layer, n) {
-    const width = layer.width;
-    const inactive = new Uint8Array(width), meanAbs = new Float64Array(width);
+    const width = layer.width, inactive = new Uint8Array(width);
+    const saturation = this.saturation; // [centre, reach] or null
     for (let j = 0; j < width; j++) {
-      let off = true, total = 0;
-      for (let i = 0; i < n; i++) {
-        const a = layer.outputs[i * width + j];
-        total += Math.abs(a);
-        if (off) {
-          if (this.saturation) {
-            if (!(Math.abs(a - this.saturation[0]) > this.saturation[1])) off = false; // [centre, reach]
-          } else if (layer.slope[i * width + j] !== 0) {
-            off = false;
-          }
+      let off = 1;
+      for (let i = 0, t = j; i < n; i++, t += width) {
+        const active = saturation ? !(Math.abs(layer.outputs[t] - saturation[0]) > saturation[1]) : layer.slope[t] !== 0;
+        if (active) {
+          off = 0;
+          break;
         }
       }
-      inactive[j] = off ? 1 : 0;
-      meanAbs[j] = total / n;
+      inactive[j] = off;
     }
-    return { inactive, meanAbs };
+    return { inactive };
   }
 
   /** A history row from an evaluation pass over the training set (given, or made) and a test pass. */
