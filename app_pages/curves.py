@@ -138,8 +138,34 @@ def lowest_text(name: str, low: tuple[float, float] | None) -> str:
     return f"{label}: no turning point; it never goes below {f_star:.5g}, the value it approaches as x → {end}."
 
 
+def lowest_question(names: list[str]) -> bool:
+    """Which selected function dips lowest (the three smooth ReLU-likes when the selection ties)."""
+    lows = {n: lowest_point(n) for n in names}
+    candidates = [n for n, low in lows.items() if low is not None]
+    if len(candidates) < 2 or len({lows[n][1] for n in candidates}) < len(candidates):
+        candidates = ["gelu", "swish", "mish"]  # the selection has ties: ask about these three
+        lows = {n: lowest_point(n) for n in candidates}
+    labels = [CHOICES[n].display_name for n in candidates]
+    lowest = min(range(len(candidates)), key=lambda k: lows[candidates[k]][1])
+    return question("cv_q_lowest_" + "_".join(candidates),
+                    "Which of these dips lowest (has the smallest minimum value)?", labels, lowest,
+                    " ".join(lowest_text(n, lows[n]) for n in candidates))
+
+
+def tail_question() -> bool:
+    """Is sigma'(30) exactly zero in float64?"""
+    tail = float(SIGMOID.derivative(TAIL_X))
+    return question("cv_q_tail", f"In float64, is σ'({TAIL_X:g}) exactly zero?",
+                    ["Yes, exactly 0", "No, a tiny positive number", "No, a tiny negative number"],
+                    0 if tail == 0 else (1 if tail > 0 else 2),
+                    f"σ'({TAIL_X:g}) = {tail!r} in float64, so a log axis can still show it. "
+                    "It is tiny, which is why deep sigmoid networks learn slowly, but it is not zero.")
+
+
 def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> None:
-    """f and f' of the selected activations, their minima, and the probe line."""
+    """f and f' of the selected activations and the probe line; their minima (stars and words)
+    once the question about them is answered."""
+    minima_out = lowest_question(names)
     curves, slopes, points, slope_points, rows = [], [], [], [], []
     for name in names:
         act, params = CHOICES[name], params_of(name)
@@ -156,12 +182,11 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
         slopes.append(Curve(label, dy, **style))
         points.append(Point(f"{label} at x₀", x0, fx0, style["color"], "diamond"))
         slope_points.append(Point(f"{label} at x₀", x0, dfx0, style["color"], "diamond"))
-        low = lowest_point(name)
+        low = lowest_point(name) if minima_out else None
         if low is not None and math.isfinite(low[0]) and x[0] <= low[0] <= x[-1]:
             points.append(Point(f"{label}: minimum", low[0], low[1], style["color"], "star"))
         rows.append({"function": label, "f(x0)": f"{fx0:.6g}", "f'(x0)": f"{dfx0:.6g}",
-                     "f(x0) exact": repr(fx0), "f'(x0) exact": repr(dfx0),
-                     "lowest value": lowest_text(name, low)})
+                     "f(x0) exact": repr(fx0), "f'(x0) exact": repr(dfx0), "name": name})
     if not rows:
         return
     left, right = st.columns(2)
@@ -176,7 +201,10 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
                    y_title="|f'(x)| (log scale)" if log_y else "f'(x)",
                    alt="Derivatives of " + ", ".join(c.label for c in slopes)
                    + (" as |f'| on a log axis." if log_y else " against x."))
-    if log_y:
+    if minima_out:
+        st.markdown("**Lowest values** (the core's minimum search; stars on the chart): "
+                    + " ".join(lowest_text(r["name"], lowest_point(r["name"])) for r in rows))
+    if tail_question() and log_y:
         tail = float(SIGMOID.derivative(TAIL_X))
         st.markdown(
             f"On a log axis the tails stay visible: in float64, σ'({TAIL_X:g}) = **{tail:.3e}**, "
@@ -185,8 +213,6 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
             "for instance) leave the chart at the bottom."
             + ("" if x[0] <= -TAIL_X or x[-1] >= TAIL_X
                else f" Press **Show the far tails** to see x = {TAIL_X:g}."))
-    st.markdown("**Lowest values** (the core's minimum search; stars on the chart): "
-                + " ".join(r["lowest value"] for r in rows))
     probe_section(x0, rows, x[0], x[-1])
 
 
@@ -195,7 +221,7 @@ def probe_section(x0: float, rows: list[dict], lo: float, hi: float) -> None:
     st.subheader(f"Probe at x₀ = {x0:g}")
     if not lo <= x0 <= hi:
         st.caption("x₀ lies outside the plotted range, so its markers are off the charts.")
-    table = pd.DataFrame(rows).drop(columns="lowest value")
+    table = pd.DataFrame(rows).drop(columns="name")
     st.dataframe(table, hide_index=True, key="cv_probe_table",
                  column_config={"f(x0) exact": st.column_config.TextColumn(
                                     help="The float64 value, every digit (repr)."),
@@ -224,35 +250,69 @@ def formulas_section(names: list[str]) -> None:
                     f"- Cost: {pr.cost}. Typical use: {pr.use}")
 
 
+def gelu_question() -> bool:
+    """How far apart GELU and its tanh form get, at most, on the widest range."""
+    where, gap = max_abs_difference(ACTIVATIONS["gelu_tanh"], ACTIVATIONS["gelu"], -X_LIMIT, X_LIMIT)
+    bands = [(0.0, 1e-6, "below 10⁻⁶"), (1e-6, 1e-3, "between 10⁻⁶ and 10⁻³"),
+             (1e-3, 1e-1, "between 10⁻³ and 10⁻¹"), (1e-1, math.inf, "above 10⁻¹")]
+    return question("cv_q_gelu", "How far apart do GELU and its tanh approximation get, at most?",
+                    [label for _, _, label in bands],
+                    next(k for k, (lo, hi, _) in enumerate(bands) if lo <= gap < hi),
+                    f"The largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] is {gap:.3e}, at x = "
+                    f"{where:.4g} (and at its mirror image): far below what a plot can show.")
+
+
 def gelu_section(x: np.ndarray) -> None:
-    """GELU against its tanh approximation, and their difference."""
+    """GELU against its tanh approximation; their difference once the question is answered."""
     st.header("GELU exact vs its tanh approximation")
     gelu, approx = ACTIVATIONS["gelu"], ACTIVATIONS["gelu_tanh"]
-    where, gap = max_abs_difference(approx, gelu, x[0], x[-1])
-    st.markdown(
-        "GPT-2 computes GELU with a tanh formula instead of the error function (Google's BERT code used "
-        "the error function first and the tanh form later). "
-        f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): invisible on the "
-        "left chart, plotted on the right.")
-    left, right = st.columns(2)
+    st.markdown("GPT-2 computes GELU with a tanh formula instead of the error function (Google's "
+                "BERT code used the error function first and the tanh form later).")
     curves = [Curve(gelu.display_name, gelu(x), **activation_style("gelu")),
               Curve(approx.display_name, approx(x), **activation_style("gelu_tanh"))]
+    left, right = st.columns(2)
     with left:
         show_chart(overlay_figure(x, curves), curves_table(x, curves), name="gelu_curves",
                    x_title="x", y_title="f(x)", height=360,
                    alt="GELU and its tanh approximation: the two curves overlap.")
-    difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), activation_colour("gelu_tanh"))]
     with right:
-        peak = Point("largest gap", where, float(approx(where) - gelu(where)), colour(0))
-        show_chart(overlay_figure(x, difference, points=[peak]),
-                   curves_table(x, difference), name="gelu_difference", x_title="x",
-                   y_title="difference", height=360,
-                   alt=f"Difference between GELU's tanh approximation and GELU, at most {gap:.2e}.")
+        revealed = gelu_question()
+    if not revealed:
+        return
+    where, gap = max_abs_difference(approx, gelu, x[0], x[-1])
+    st.markdown(f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): "
+                "invisible on the left chart, plotted below.")
+    difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), activation_colour("gelu_tanh"))]
+    peak = Point("largest gap", where, float(approx(where) - gelu(where)), colour(0))
+    show_chart(overlay_figure(x, difference, points=[peak]),
+               curves_table(x, difference), name="gelu_difference", x_title="x",
+               y_title="difference", height=360,
+               alt=f"Difference between GELU's tanh approximation and GELU, at most {gap:.2e}.")
+
+
+def swish_question() -> bool:
+    """What Swish approaches as beta grows, answered by the largest gaps at a large beta."""
+    swish_at = {b: (lambda t, b=b: SWISH(t, beta=b)) for b in SWISH_BETAS}
+    targets = {"ReLU": RELU, "the straight line x/2": lambda t: SWISH(t, beta=0.0),
+               "Sigmoid": SIGMOID, "the identity x": lambda t: np.asarray(t, dtype=float)}
+    gaps = {label: max_abs_difference(swish_at[SWISH_BETAS[1]], g, -X_LIMIT, X_LIMIT)[1]
+            for label, g in targets.items()}
+    relu_gaps = [max_abs_difference(swish_at[b], RELU, -X_LIMIT, X_LIMIT)[1] for b in SWISH_BETAS]
+    return question(
+        "cv_q_swish", "As β grows, Swish x·σ(βx) approaches which function?", list(targets),
+        list(gaps).index(min(gaps, key=gaps.get)),
+        f"Largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] at β = {SWISH_BETAS[1]:g}: "
+        + ", ".join(f"{label} {gap:.3g}" for label, gap in gaps.items())
+        + f". The gap to ReLU is {relu_gaps[0]:.4f} at β = {SWISH_BETAS[0]:g} and "
+        f"{relu_gaps[1]:.4f} at β = {SWISH_BETAS[1]:g}: "
+        f"{relu_gaps[0] / relu_gaps[1]:.3g} times smaller.")
 
 
 def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
-    """Swish's beta: x/2 at 0, SiLU at 1, towards ReLU as beta grows."""
+    """Swish's beta: x/2 at 0, SiLU at 1, towards ReLU as beta grows (shown once predicted)."""
     st.header("Swish: from a straight line to ReLU")
+    if not swish_question():
+        return
     if not beta_slider_shown:
         with controls("Swish β"):
             parameter_slider("swish", SWISH.params[0])
@@ -275,51 +335,6 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
                alt=f"Swish with beta {beta:g} between the line x/2 and ReLU; gap to ReLU {gap:.3g}.")
 
 
-def questions_section(names: list[str]) -> None:
-    """Predict-then-reveal questions answered by the core on the spot."""
-    st.header("Predict, then reveal")
-    tail = float(SIGMOID.derivative(TAIL_X))
-    question("cv_q_tail", f"In float64, is σ'({TAIL_X:g}) exactly zero?",
-             ["Yes, exactly 0", "No, a tiny positive number", "No, a tiny negative number"],
-             0 if tail == 0 else (1 if tail > 0 else 2),
-             f"σ'({TAIL_X:g}) = {tail!r} in float64, so a log axis can still show it. "
-             "It is tiny, which is why deep sigmoid networks learn slowly, but it is not zero.")
-
-    lows = {n: lowest_point(n) for n in names}
-    candidates = [n for n, low in lows.items() if low is not None]
-    if len(candidates) < 2 or len({lows[n][1] for n in candidates}) < len(candidates):
-        candidates = ["gelu", "swish", "mish"]  # the selection has ties: ask about these three
-        lows = {n: lowest_point(n) for n in candidates}
-    labels = [CHOICES[n].display_name for n in candidates]
-    lowest = min(range(len(candidates)), key=lambda k: lows[candidates[k]][1])
-    question("cv_q_lowest_" + "_".join(candidates),
-             "Which of these dips lowest (has the smallest minimum value)?", labels, lowest,
-             " ".join(lowest_text(n, lows[n]) for n in candidates))
-
-    swish_at = {b: (lambda t, b=b: SWISH(t, beta=b)) for b in SWISH_BETAS}
-    targets = {"ReLU": RELU, "the straight line x/2": lambda t: SWISH(t, beta=0.0),
-               "Sigmoid": SIGMOID, "the identity x": lambda t: np.asarray(t, dtype=float)}
-    gaps = {label: max_abs_difference(swish_at[SWISH_BETAS[1]], g, -X_LIMIT, X_LIMIT)[1]
-            for label, g in targets.items()}
-    relu_gaps = [max_abs_difference(swish_at[b], RELU, -X_LIMIT, X_LIMIT)[1] for b in SWISH_BETAS]
-    question("cv_q_swish", "As β grows, Swish x·σ(βx) approaches which function?", list(targets),
-             list(gaps).index(min(gaps, key=gaps.get)),
-             f"Largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] at β = {SWISH_BETAS[1]:g}: "
-             + ", ".join(f"{label} {gap:.3g}" for label, gap in gaps.items())
-             + f". The gap to ReLU is {relu_gaps[0]:.4f} at β = {SWISH_BETAS[0]:g} and "
-             f"{relu_gaps[1]:.4f} at β = {SWISH_BETAS[1]:g}: "
-             f"{relu_gaps[0] / relu_gaps[1]:.3g} times smaller.")
-
-    gelu_gap = max_abs_difference(ACTIVATIONS["gelu_tanh"], ACTIVATIONS["gelu"], -X_LIMIT, X_LIMIT)
-    bands = [(0.0, 1e-6, "below 10⁻⁶"), (1e-6, 1e-3, "between 10⁻⁶ and 10⁻³"),
-             (1e-3, 1e-1, "between 10⁻³ and 10⁻¹"), (1e-1, math.inf, "above 10⁻¹")]
-    question("cv_q_gelu", "How far apart do GELU and its tanh approximation get, at most?",
-             [label for _, _, label in bands],
-             next(k for k, (lo, hi, _) in enumerate(bands) if lo <= gelu_gap[1] < hi),
-             f"The largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] is {gelu_gap[1]:.3e}, at x = "
-             f"{gelu_gap[0]:.4g} (and at its mirror image): far below what a plot can show.")
-
-
 st.title("Curves and derivatives")
 st.markdown("Overlay activation functions and their slopes, probe any point, and see where the "
             "gradient fades.")
@@ -337,7 +352,6 @@ else:
     st.warning("Choose at least one activation to plot.", icon=":material/warning:")
 gelu_section(x)
 swish_section(x, beta_slider_shown="swish" in selected)
-questions_section(selected)
 if shown("notes"):
     st.header("Why the slope matters")
     st.markdown(

@@ -57,3 +57,12 @@ def answer(at: AppTest, key: str, option: str) -> str:
     at.button(key=f"{key}_reveal").click().run()
     assert not at.exception
     return "\n".join(e.value for e in list(at.success) + list(at.error))
+
+
+def page_text(at: AppTest) -> str:
+    """Every piece of text the page shows: prose, headings, captions, notices, metrics, tables."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "latex",
+                                  "success", "error", "info", "warning") for e in at.get(kind)]
+    parts += [f"{m.label} {m.value} {m.delta or ''}" for m in at.metric]
+    parts += [d.value.to_string() for d in at.dataframe]
+    return "\n".join(parts)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page, plotly_array
+from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
 
 mp.mp.dps = 40
 PAGE = "curves"
@@ -31,20 +31,60 @@ def _sigmoid_slope(x):
     return e / (1 + e) ** 2
 
 
+def _answer_all_but_the_selection(at) -> None:
+    for key, option in [("cv_q_gelu", "below 10⁻⁶"), ("cv_q_swish", "ReLU")]:
+        answer(at, key, option)
+
+
+def _answer_all(at) -> None:
+    for key, option in [("cv_q_lowest_relu_gelu_swish", "GELU"), ("cv_q_tail", "Yes, exactly 0")]:
+        answer(at, key, option)
+    _answer_all_but_the_selection(at)
+
+
+def _gelu_tanh_gap() -> float:
+    approx_gap = lambda t: t / 2 * (1 + mp.tanh(mp.sqrt(2 / mp.pi) * (t + mp.mpf("0.044715") * t**3))) \
+        - t * mp.ncdf(t)
+    return float(abs(approx_gap(mp.findroot(lambda t: mp.diff(approx_gap, t), -2.7))))
+
+
+def _swish_relu_gap() -> float:
+    """max |x sigma(x) - relu(x)| = |u sigma(u)| at the root u of 1 + u sigma(-u) = 0."""
+    u = mp.findroot(lambda t: 1 + t / (1 + mp.exp(t)), -1.3)
+    return float(-u / (1 + mp.exp(-u)))
+
+
+def test_each_answer_appears_only_after_its_question_is_answered():
+    """Predict first: the numbers that answer a question are nowhere on the page before it is
+    answered (GELU's minimum, sigma'(30), the GELU/tanh gap, the Swish-ReLU gap), then they are."""
+    at = open_page(PAGE, {"cv_xmin": "-40", "cv_xmax": "40", "cv_log": "1"})
+    x_min = mp.findroot(lambda t: mp.ncdf(t) + t * mp.npdf(t), -0.75)
+    answers = {
+        "cv_q_lowest_relu_gelu_swish": (f"{float(x_min * mp.ncdf(x_min)):.5g}", "GELU"),
+        "cv_q_tail": (f"{float(_sigmoid_slope(30)):.3e}", "Yes, exactly 0"),
+        "cv_q_gelu": (f"{_gelu_tanh_gap():.3e}", "below 10⁻⁶"),
+        "cv_q_swish": (f"**{_swish_relu_gap():.4g}**", "ReLU"),
+    }
+    assert len(figures(at)) == 3  # f, f', GELU pair: no difference chart, no Swish chart yet
+    for key, (number, option) in answers.items():
+        assert number not in page_text(at), key
+        answer(at, key, option)
+        assert number in page_text(at), key
+    assert len(figures(at)) == 5
+
+
 def test_default_view_renders_with_its_computed_facts():
     at = open_page(PAGE)
+    _answer_all(at)
     figs = figures(at)
     assert len(figs) == 5  # f, f', GELU pair, GELU difference, Swish beta
-    assert not at.error and not at.warning
+    assert not at.warning
     x, relu = _curve(figs[0], "ReLU")
     assert x[0] == -6 and x[-1] == 6 and np.array_equal(relu, np.maximum(x, 0))
     # GELU minimum (root of Phi(x) + x phi(x)) and the tanh-approximation gap, from mpmath
     x_min = mp.findroot(lambda t: mp.ncdf(t) + t * mp.npdf(t), -0.75)
     assert f"minimum {float(x_min * mp.ncdf(x_min)):.5g}" in _text(at)
-    approx_gap = lambda t: t / 2 * (1 + mp.tanh(mp.sqrt(2 / mp.pi) * (t + mp.mpf("0.044715") * t**3))) \
-        - t * mp.ncdf(t)
-    peak = mp.findroot(lambda t: mp.diff(approx_gap, t), -2.7)
-    assert f"at most **{float(abs(approx_gap(peak))):.3e}**" in _text(at)
+    assert f"at most **{_gelu_tanh_gap():.3e}**" in _text(at)
 
 
 @pytest.mark.parametrize("change", [
@@ -80,12 +120,13 @@ def test_url_round_trip():
     assert at.multiselect(key="cv_funcs").value == ["sigmoid", "leaky_relu", "elu"]
     assert at.slider(key="cv_leaky_relu_alpha").value == 0.2
     assert at.slider(key="cv_elu_alpha").value == 2.5
-    assert at.slider(key="cv_swish_beta").value == 4.0  # not selected: its slider sits in the Swish section
     assert at.number_input(key="cv_x0").value == 2.5
     assert (at.number_input(key="cv_xmin").value, at.number_input(key="cv_xmax").value) == (-10, 3)
     assert at.toggle(key="cv_log").value is True
     assert not at.info
     assert dict(at.query_params) == query
+    answer(at, "cv_q_swish", "ReLU")  # the Swish section (and its beta slider) opens
+    assert at.slider(key="cv_swish_beta").value == 4.0
     at.number_input(key="cv_x0").set_value(-7.25).run()
     at.multiselect(key="cv_funcs").set_value(["gelu", "elu"]).run()
     assert at.query_params["cv_x0"] == "-7.25" and at.query_params["cv_funcs"] == "gelu,elu"
@@ -99,7 +140,7 @@ def test_junk_in_every_parameter_falls_back_with_a_notice(junk):
     assert all(f"`{key}`" in notice for key in PARAM_KEYS), notice
     assert at.multiselect(key="cv_funcs").value == ["relu", "gelu", "swish"]
     assert at.number_input(key="cv_x0").value == -1.0
-    assert len(figures(at)) == 5
+    assert len(figures(at)) == 3  # f, f' and the GELU pair; the rest waits for its question
 
 
 def test_reversed_range_shows_an_error_and_keeps_the_last_good_range():
@@ -137,6 +178,7 @@ def test_probe_matches_mpmath():
 def test_tails_button_shows_sigmoid_slope_at_30_on_a_log_axis():
     at = open_page(PAGE, {"cv_funcs": "sigmoid,relu"})
     at.button(key="cv_tails").click().run()
+    answer(at, "cv_q_tail", "Yes, exactly 0")
     slope_fig = figures(at)[1]
     assert slope_fig["layout"]["yaxis"]["type"] == "log"
     x, y = _curve(slope_fig, "Sigmoid")
@@ -166,6 +208,7 @@ def test_empty_selection_warns_and_keeps_the_rest():
     at.multiselect(key="cv_funcs").set_value([]).run()
     assert not at.exception
     assert "at least one" in at.warning[0].value
+    _answer_all_but_the_selection(at)
     assert len(figures(at)) == 3  # GELU pair, difference and Swish remain
 
 
@@ -208,6 +251,7 @@ def test_every_curve_on_every_chart_is_distinct_and_legible(monkeypatch):
     no two lines share colour and dash, and none is the invisible yellow or the reference grey."""
     _with_custom(monkeypatch, lambda x, a: a * x**2)
     at = open_page(PAGE, {"cv_funcs": ",".join([*ACTIVATIONS, "custom"])})
+    _answer_all_but_the_selection(at)
     f_chart, df_chart, gelu_pair, _, swish = figures(at)
     for fig, count in ((f_chart, len(ACTIVATIONS) + 1), (df_chart, len(ACTIVATIONS) + 1),
                        (gelu_pair, 2), (swish, 3)):  # at the default β = 1 Swish is SiLU: not drawn twice
