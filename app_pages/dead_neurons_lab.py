@@ -153,16 +153,75 @@ try:  # the browser's state after a pause, a step, a reset or the end of trainin
 except ValueError as err:
     st.warning(f"The lab's state could not be read back ({err}); the tables show the last state that could.")
 
+ANSWER_STEPS = 300  # the questions look this far ahead on the network on screen
+
+
+def outcomes() -> dict:
+    """The answers, computed by the core on the data, seed and starting weights on screen (once per run)."""
+    if ss.get("lab_outcomes", (None,))[0] == ss.lab_run_id:
+        return ss.lab_outcomes[1]
+    main = ss.lab_start[ss.lab_act]
+    early = train_steps(main, data, 20)
+    end = train_steps(early, data, ANSWER_STEPS - 20)
+    layers = [(int((a0.dead & ~a1.dead).sum()), int(a0.dead.sum()))
+              for a0, a1 in zip(neuron_activity(early, data.X_train), neuron_activity(end, data.X_train))]
+    other = next((n for n in ss.lab_start if n != ss.lab_act), None)
+    other_end = None if other is None else train_steps(ss.lab_start[other], data, ANSWER_STEPS)
+    found = {"dead0": float(main.history.dead_overall[0]), "end": float(end.history.dead_overall[-1]),
+             "acc": float(end.history.test_acc[-1]), "revived": layers, "other": other,
+             "other_end": None if other_end is None else float(other_end.history.dead_overall[-1]),
+             "other_acc": None if other_end is None else float(other_end.history.test_acc[-1])}
+    ss.lab_outcomes = (ss.lab_run_id, found)
+    return found
+
+
+def ask_questions() -> bool:
+    """The page's predictions, answered by training the network on screen; returns whether the
+    share dead at step 0 (the first question's answer) may be shown."""
+    if not shown("questions"):
+        return True
+    st.subheader("Predict, then reveal")
+    st.caption("Answered by training the network on screen (same data, seed and starting weights) with the core.")
+    found = outcomes()
+    main_title = titles[ss.lab_act]
+    word = inactive_word(ss.lab_start[ss.lab_act])
+    bands = ["under 10%", "10% to 50%", "over 50%"]
+    start_out = question(
+        "lab_q2", f"Before any training, what share of the {main_title} network's hidden neurons are {word}?",
+        bands, int(np.searchsorted([0.1, 0.5], found["dead0"], side="right")),
+        f"**{found['dead0']:.0%}** are {word} at step 0, before a single update.")
+    if found["other"] is not None:
+        other_title = titles[found["other"]]
+        diff = np.sign(round(found["end"] - found["other_end"], 6))
+        question("lab_q1", f"After {ANSWER_STEPS} steps, which network has fewer {word} hidden neurons?",
+                 [main_title, other_title, "Both the same"], {-1: 0, 1: 1, 0: 2}[int(diff)],
+                 f"After {ANSWER_STEPS} steps {main_title} has **{found['end']:.0%}** {word} (test accuracy "
+                 f"{found['acc']:.0%}); {other_title} has **{found['other_end']:.0%}** (test accuracy "
+                 f"{found['other_acc']:.0%}).")
+    (back1, dead1), *deeper = found["revived"]
+    if word == "dead" and dead1:
+        back_deeper, dead_deeper = sum(b for b, _ in deeper), sum(d for _, d in deeper)
+        question("lab_q3", "A first-layer neuron is dead at step 20. Does plain SGD bring it back by step "
+                 f"{ANSWER_STEPS}?", ["Yes, usually", "No"], 0 if 2 * back1 > dead1 else 1,
+                 f"Of the first layer's {dead1} dead neurons at step 20, **{back1}** were alive at step "
+                 f"{ANSWER_STEPS}: their inputs are the data, which never change, so no gradient ever reaches them."
+                 + (f" Deeper layers differ: of {dead_deeper} dead at step 20, {back_deeper} came back, because the "
+                    "layer below them kept changing." if dead_deeper else ""))
+    return start_out
+
+
 if lesson is not None:
     changed = any(ss[k] != v for k, v in lesson_settings(lesson.key).items())
     st.markdown(f"**{lesson.title}.** {lesson.story} **What to see** (checked for 20 seeds with the core): "
                 + lesson.claims_text()
                 + (" *You have changed the lesson's settings since: these were checked for its own.*" if changed else ""))
+start_shares_out = ask_questions()
 if shown("notes"):
     low, high = TYPICAL_DEAD_RANGE
     hidden = sum(ss.lab_start[ss.lab_act].config.hidden)
     shares = "; ".join(f"{titles[n]} {state.history.dead_overall[-1]:.0%} at step {state.step:,}"
-                       for n, state in ss.lab_runs.items() if inactive_word(state) == "dead")
+                       for n, state in ss.lab_runs.items()
+                       if inactive_word(state) == "dead" and (state.step or start_shares_out))
     if shares:
         st.caption(f"In large trained ReLU networks typically {low:.0%} to {high:.0%} of the units end up dead. This toy "
                    f"network has {hidden} hidden neurons, so each is {1 / hidden:.1%} of them. Dead as of the last "
@@ -246,54 +305,3 @@ with st.expander("Data behind the charts, and export (history CSV, weights JSON)
         e4.download_button(f"{title}: weights JSON", lambda state=state: json.dumps(to_json_dict(state)).encode(),
                            file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",
                            key=f"lab_json_{name}")
-
-
-ANSWER_STEPS = 300  # the questions look this far ahead on the network on screen
-
-
-def outcomes() -> dict:
-    """The answers, computed by the core on the data, seed and starting weights on screen (once per run)."""
-    if ss.get("lab_outcomes", (None,))[0] == ss.lab_run_id:
-        return ss.lab_outcomes[1]
-    main = ss.lab_start[ss.lab_act]
-    early = train_steps(main, data, 20)
-    end = train_steps(early, data, ANSWER_STEPS - 20)
-    layers = [(int((a0.dead & ~a1.dead).sum()), int(a0.dead.sum()))
-              for a0, a1 in zip(neuron_activity(early, data.X_train), neuron_activity(end, data.X_train))]
-    other = next((n for n in ss.lab_start if n != ss.lab_act), None)
-    other_end = None if other is None else train_steps(ss.lab_start[other], data, ANSWER_STEPS)
-    found = {"dead0": float(main.history.dead_overall[0]), "end": float(end.history.dead_overall[-1]),
-             "acc": float(end.history.test_acc[-1]), "revived": layers, "other": other,
-             "other_end": None if other_end is None else float(other_end.history.dead_overall[-1]),
-             "other_acc": None if other_end is None else float(other_end.history.test_acc[-1])}
-    ss.lab_outcomes = (ss.lab_run_id, found)
-    return found
-
-
-if shown("questions"):
-    st.subheader("Predict, then reveal")
-    st.caption("Answered by training the network on screen (same data, seed and starting weights) with the core.")
-    found = outcomes()
-    main_title = titles[ss.lab_act]
-    word = inactive_word(ss.lab_start[ss.lab_act])
-    bands = ["under 10%", "10% to 50%", "over 50%"]
-    question("lab_q2", f"Before any training, what share of the {main_title} network's hidden neurons are {word}?",
-             bands, int(np.searchsorted([0.1, 0.5], found["dead0"], side="right")),
-             f"**{found['dead0']:.0%}** are {word} at step 0, before a single update.")
-    if found["other"] is not None:
-        other_title = titles[found["other"]]
-        diff = np.sign(round(found["end"] - found["other_end"], 6))
-        question("lab_q1", f"After {ANSWER_STEPS} steps, which network has fewer {word} hidden neurons?",
-                 [main_title, other_title, "Both the same"], {-1: 0, 1: 1, 0: 2}[int(diff)],
-                 f"After {ANSWER_STEPS} steps {main_title} has **{found['end']:.0%}** {word} (test accuracy "
-                 f"{found['acc']:.0%}); {other_title} has **{found['other_end']:.0%}** (test accuracy "
-                 f"{found['other_acc']:.0%}).")
-    (back1, dead1), *deeper = found["revived"]
-    if word == "dead" and dead1:
-        back_deeper, dead_deeper = sum(b for b, _ in deeper), sum(d for _, d in deeper)
-        question("lab_q3", "A first-layer neuron is dead at step 20. Does plain SGD bring it back by step "
-                 f"{ANSWER_STEPS}?", ["Yes, usually", "No"], 0 if 2 * back1 > dead1 else 1,
-                 f"Of the first layer's {dead1} dead neurons at step 20, **{back1}** were alive at step "
-                 f"{ANSWER_STEPS}: their inputs are the data, which never change, so no gradient ever reaches them."
-                 + (f" Deeper layers differ: of {dead_deeper} dead at step 20, {back_deeper} came back, because the "
-                    "layer below them kept changing." if dead_deeper else ""))

@@ -2,11 +2,13 @@
 
 import json
 
+import numpy as np
+
 import pytest
 
 from activations_core.datasets import make_dataset
 from activations_core.network import train_steps
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, page_text
 
 
 def _button(at, label):
@@ -94,6 +96,25 @@ def test_questions_are_answered_from_the_network_on_screen():
     reveal = next(m.value for m in at.markdown if "After 300 steps ReLU" in m.value)
     assert f"**{broken.dead_overall[-1]:.0%}**" in reveal and f"**{fixed.dead_overall[-1]:.0%}**" in reveal
     assert "Fix: learning rate 0.3" in at.error[0].value  # fewer dead at 0.3, computed on screen's seed 5
+
+
+def test_the_share_dead_at_step_0_appears_only_after_it_is_predicted():
+    """Predict first: the page states no share of dead neurons at step 0 before lab_q2 is answered.
+    The share is counted here with plain numpy from the starting weights: a hidden ReLU neuron is
+    dead when its output is 0 for every training point."""
+    at = open_page("dead_neurons_lab", {"lab_bias": "-1", "lab_seed": "3"})
+    start = at.session_state["lab_start"]["relu"]
+    data = make_dataset("circles", n=400, noise=0.1, seed=3)
+    a, dead, total = data.X_train, 0, 0
+    for W, b in zip(start.weights[:-1], start.biases[:-1]):
+        a = np.maximum(a @ W + b, 0.0)
+        dead, total = dead + int((a.max(axis=0) == 0).sum()), total + a.shape[1]
+    share = f"ReLU {dead / total:.0%} at step 0"
+    assert 0 < dead < total
+    assert share not in page_text(at)
+    at.radio(key="lab_q2_choice").set_value("under 10%").run()
+    at.button(key="lab_q2_reveal").click().run()
+    assert share in page_text(at) and f"**{dead / total:.0%}** are dead at step 0" in page_text(at)
 
 
 def test_side_by_side_trains_two_networks():
