@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalog, presenter, state
+from ui import catalog, chart, presenter, state
 
 st.set_page_config(page_title="Activation Lab", page_icon=":material/ssid_chart:", layout="wide")
 state.start_run()
@@ -37,6 +37,7 @@ if presenter.presenting():  # a projector needs the width; the sidebar opens fro
     st.set_page_config(initial_sidebar_state="collapsed")
 
 presenter.apply_presenter_style()
+chart.apply_phone_style()
 try:
     page.run()
 finally:

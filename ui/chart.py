@@ -12,6 +12,14 @@ from ui.presenter import presenting, shown
 from ui.theme import style
 
 _TABLE_ROWS_SHOWN = 2_000
+# On a phone, Plotly's toolbar (shown on a tap) would sit on the legend's first line; the camera
+# button is for saving a picture on a computer, and a phone has its own screenshot.
+_PHONE_CSS = "<style>@media (max-width: 640px) { .js-plotly-plot .modebar-container { display: none; } }</style>"
+
+
+def apply_phone_style() -> None:
+    """Page-wide chart rules for narrow screens (call once per run, from the router)."""
+    st.html(_PHONE_CSS)
 
 
 def show_chart(fig: go.Figure, data: pd.DataFrame, *, name: str, alt: str,
@@ -28,9 +36,14 @@ def show_chart(fig: go.Figure, data: pd.DataFrame, *, name: str, alt: str,
                 "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},
     )
     if shown("tables"):
-        with st.expander(f"Data behind this chart ({len(data):,} rows), as a table and CSV"):
-            st.dataframe(data.head(_TABLE_ROWS_SHOWN), hide_index=True, key=f"table_{name}")
-            csv_download("Download CSV", data, file_name=f"{name}.csv", key=f"csv_{name}")
+        # The table is sent only while its panel is open: most students never open it, and a
+        # 1,000-row table is about a tenth of a rerun's server time and of what the browser receives.
+        panel = st.expander(f"Data behind this chart ({len(data):,} rows), as a table and CSV",
+                            key=f"table_open_{name}", on_change="rerun")
+        if panel.open:
+            with panel:
+                st.dataframe(data.head(_TABLE_ROWS_SHOWN), hide_index=True, key=f"table_{name}")
+                csv_download("Download CSV", data, file_name=f"{name}.csv", key=f"csv_{name}")
 
 
 def csv_download(label: str, table: pd.DataFrame | Callable[[], pd.DataFrame], *, file_name: str, key: str) -> None:

@@ -22,7 +22,7 @@ PARAMS = (PRESENT, HIDE)
 # Streamlit styles each widget's text itself, so the rules name the text elements, main area only.
 _PRESENTER_CSS = """
 <style>
-  .stMainBlockContainer { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+  .stMainBlockContainer { max-width: 100%; padding: 3.5rem 2rem 2rem 2rem; }
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
   [data-testid="stMain"] [data-testid="stCaptionContainer"],

@@ -35,7 +35,7 @@ def question(key: str, prompt: str, options: Sequence[str], answer: int, reveal:
     committed = st.session_state.get(f"{key}_committed", False)
     with st.container(border=True):
         choice = st.radio(f"**Predict:** {prompt}", options, index=None, key=f"{key}_choice",
-                          disabled=committed)
+                          disabled=committed, horizontal=presenting())  # a row: one line on a projector
         if not committed:
             teacher = presenting()
             st.button("Reveal the answer" if teacher and choice is None else "Commit and reveal",

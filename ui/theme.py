@@ -38,12 +38,14 @@ def dash(i: int) -> str:
 
 
 PRESENTER_CHART_FONT = 20  # px: chart text a projector's back row can read
+# px: a presented chart leaves room on a 1280x720 screen for its section's heading and question
+PRESENTER_CHART_MAX_HEIGHT = 440
 
 
 def base_layout(*, height: int = 420, presenting: bool = False) -> dict:
     """The app's layout: legend on top, small margins; larger text and plot when presenting."""
     return dict(
-        height=int(height * 1.35) if presenting else height,
+        height=min(int(height * 1.35), PRESENTER_CHART_MAX_HEIGHT) if presenting else height,
         margin=dict(l=10, r=10, t=40, b=10),
         font=dict(size=PRESENTER_CHART_FONT if presenting else 13),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
