@@ -12,10 +12,11 @@ for bit.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from .checks import MAX_SEED, check_float, check_int
 
 __all__ = [
     "DATASETS",
@@ -33,7 +34,6 @@ MAX_POINTS = 5000
 MAX_NOISE = 1.0
 MIN_TEST_FRACTION = 0.1
 MAX_TEST_FRACTION = 0.5
-MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -132,24 +132,6 @@ def _blobs(rng, n0, n1):
 _GENERATORS = {"moons": _moons, "circles": _circles, "xor": _xor, "spiral": _spiral, "blobs": _blobs}
 
 
-def _check_int(name, value, low, high):
-    """``value`` as an int; ValueError unless it is a whole number in [low, high]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must lie between {low} and {high}, got {value}")
-    return int(value)
-
-
-def _check_float(name, value, low, high):
-    """``value`` as a float; ValueError unless it is a finite number in [low, high]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must lie between {low:g} and {high:g}, got {value:g}")
-    return float(value)
-
-
 def make_dataset(
     name: str, n: int = 400, noise: float = 0.1, seed: int = 0, test_fraction: float = 0.2
 ) -> Dataset:
@@ -160,10 +142,10 @@ def make_dataset(
     n in [20, 5000], noise in [0, 1], seed in [0, 2^32 - 1], test_fraction in [0.1, 0.5].
     """
     dataset_info(name)
-    n = _check_int("n (number of points)", n, MIN_POINTS, MAX_POINTS)
-    noise = _check_float("noise", noise, 0.0, MAX_NOISE)
-    seed = _check_int("seed", seed, 0, MAX_SEED)
-    test_fraction = _check_float("test_fraction", test_fraction, MIN_TEST_FRACTION, MAX_TEST_FRACTION)
+    n = check_int("n (number of points)", n, MIN_POINTS, MAX_POINTS)
+    noise = check_float("noise", noise, 0.0, MAX_NOISE)
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    test_fraction = check_float("test_fraction", test_fraction, MIN_TEST_FRACTION, MAX_TEST_FRACTION)
 
     rng = np.random.default_rng(seed)
     n1 = n // 2

@@ -31,6 +31,7 @@ from typing import Mapping
 
 import numpy as np
 
+from .checks import MAX_SEED, check_int
 from .functions import ACTIVATIONS, Activation, max_abs_derivative
 
 MAX_DEPTH = 50
@@ -167,17 +168,6 @@ class DepthRun:
         return float(self.grad_ratio[0])
 
 
-def _check_int(name: str, value, low: int, high: int) -> int:
-    """``value`` as an int in [low, high]; ValueError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        if not (isinstance(value, float) and value.is_integer()):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
-    number = int(value)
-    if not low <= number <= high:
-        raise ValueError(f"{name} must lie between {low} and {high}, got {number}")
-    return number
-
-
 def init_std(init: str, fan_in: int, fan_out: int, scale: float = 1.0) -> float:
     """Weight standard deviation: He sqrt(2 / fan_in), Xavier sqrt(2 / (fan_in + fan_out)), normal: scale."""
     if init == "he":
@@ -199,10 +189,10 @@ def draw_network(depth: int, width: int, init: str, scale: float = 1.0, seed: in
     Two inits with the same seed share x, r and every G_l, so they differ only by the weights'
     scale; a deeper network with the same seed keeps the shallower one's layers.
     """
-    depth = _check_int("depth", depth, 1, MAX_DEPTH)
-    width = _check_int("width", width, 1, MAX_WIDTH)
-    batch = _check_int("batch", batch, 1, MAX_BATCH)
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    depth = check_int("depth", depth, 1, MAX_DEPTH)
+    width = check_int("width", width, 1, MAX_WIDTH)
+    batch = check_int("batch", batch, 1, MAX_BATCH)
+    seed = check_int("seed", seed, 0, MAX_SEED)
     std = init_std(init, width, width, scale)
     rng = np.random.default_rng(seed)
     inputs = rng.standard_normal((batch, width))

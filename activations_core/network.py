@@ -48,7 +48,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
-from .datasets import Dataset, _check_float, _check_int
+from .checks import MAX_SEED, check_float, check_int
+from .datasets import Dataset
 from .depth import INITS, SATURATION_MARGIN, init_std
 from .functions import ACTIVATIONS, Activation
 
@@ -83,7 +84,6 @@ MAX_ABS_BIAS_INIT = 10.0
 MAX_TOTAL_STEPS = 50_000
 MAX_STEPS_PER_CALL = 5_000
 MAX_BATCH_SIZE = 5_000
-MAX_SEED = 2**32 - 1
 MIN_GRID, MAX_GRID = 2, 200
 HISTORY_CAP = 1000  # history rows on the step grid (plus the latest step)
 BN_EPS = 1e-5
@@ -118,7 +118,7 @@ def _check_activation_params(act: Activation, params) -> tuple[tuple[str, float]
     if unknown:
         accepted = ", ".join(sorted(known)) or "no parameters"
         raise ValueError(f"{act.display_name} has no parameter {', '.join(unknown)} (it takes {accepted})")
-    values = {k: _check_float(k, v, -math.inf, math.inf) for k, v in items.items()}
+    values = {k: check_float(k, v, -math.inf, math.inf) for k, v in items.items()}
     probe = np.array([-1.0, 0.0, 1.0])
     full = {**act.defaults(), **values}
     try:
@@ -161,7 +161,7 @@ class NetConfig:
             raise ValueError(
                 f"the network needs {MIN_LAYERS} to {MAX_LAYERS} hidden layers, got {len(hidden)}"
             )
-        widths = tuple(_check_int("hidden layer width", w, MIN_WIDTH, MAX_WIDTH) for w in hidden)
+        widths = tuple(check_int("hidden layer width", w, MIN_WIDTH, MAX_WIDTH) for w in hidden)
         act = _resolve_activation(self.activation)
         params = _check_activation_params(act, self.activation_params)
         if not isinstance(self.batch_norm, (bool, np.bool_)):
@@ -171,19 +171,19 @@ class NetConfig:
         batch_size = self.batch_size
         if batch_size is not None:
             low = 2 if self.batch_norm else 1
-            batch_size = _check_int("batch_size", batch_size, low, MAX_BATCH_SIZE)
+            batch_size = check_int("batch_size", batch_size, low, MAX_BATCH_SIZE)
         fields = {
             "hidden": widths,
             "activation_params": params,
             "batch_norm": bool(self.batch_norm),
-            "init_scale": _check_float("init_scale", self.init_scale, 1e-6, MAX_INIT_SCALE),
-            "bias_init": _check_float("bias_init", self.bias_init, -MAX_ABS_BIAS_INIT, MAX_ABS_BIAS_INIT),
-            "learning_rate": _check_float(
+            "init_scale": check_float("init_scale", self.init_scale, 1e-6, MAX_INIT_SCALE),
+            "bias_init": check_float("bias_init", self.bias_init, -MAX_ABS_BIAS_INIT, MAX_ABS_BIAS_INIT),
+            "learning_rate": check_float(
                 "learning_rate", self.learning_rate, MIN_LEARNING_RATE, MAX_LEARNING_RATE
             ),
-            "momentum": _check_float("momentum", self.momentum, 0.0, MAX_MOMENTUM),
+            "momentum": check_float("momentum", self.momentum, 0.0, MAX_MOMENTUM),
             "batch_size": batch_size,
-            "max_steps": _check_int("max_steps", self.max_steps, 1, MAX_TOTAL_STEPS),
+            "max_steps": check_int("max_steps", self.max_steps, 1, MAX_TOTAL_STEPS),
         }
         for name, value in fields.items():
             object.__setattr__(self, name, value)
@@ -304,7 +304,7 @@ def init_network(config: NetConfig, seed: int = 0) -> NetState:
     """
     if not isinstance(config, NetConfig):
         raise ValueError(f"config must be a NetConfig, got {type(config).__name__}")
-    seed = _check_int("seed", seed, 0, MAX_SEED)
+    seed = check_int("seed", seed, 0, MAX_SEED)
     rng = np.random.default_rng(seed)
     sizes = (N_INPUTS, *config.hidden, 1)
     weights = tuple(
@@ -617,9 +617,9 @@ def train_steps(
     """
     if not isinstance(state, NetState):
         raise ValueError(f"state must be a NetState from init_network, got {type(state).__name__}")
-    n_steps = _check_int("n_steps", n_steps, 0, MAX_STEPS_PER_CALL)
+    n_steps = check_int("n_steps", n_steps, 0, MAX_STEPS_PER_CALL)
     if time_budget is not None:
-        time_budget = _check_float("time_budget", time_budget, 1e-6, 60.0)
+        time_budget = check_float("time_budget", time_budget, 1e-6, 60.0)
     _check_data(data)
     if state.finished:
         n_steps = 0
@@ -747,11 +747,11 @@ def decision_grid(state: NetState, resolution: int = 60, bounds=((-2.5, 2.5), (-
 
     bounds = ((x_lo, x_hi), (y_lo, y_hi)), e.g. Dataset.bounds; resolution in [2, 200].
     """
-    resolution = _check_int("resolution", resolution, MIN_GRID, MAX_GRID)
+    resolution = check_int("resolution", resolution, MIN_GRID, MAX_GRID)
     try:
         (x_lo, x_hi), (y_lo, y_hi) = bounds
         x_lo, x_hi, y_lo, y_hi = (
-            _check_float("bound", float(v), -1e6, 1e6) for v in (x_lo, x_hi, y_lo, y_hi)
+            check_float("bound", float(v), -1e6, 1e6) for v in (x_lo, x_hi, y_lo, y_hi)
         )
     except (TypeError, ValueError):
         message = f"bounds must be ((x_lo, x_hi), (y_lo, y_hi)) of finite numbers, got {bounds!r}"
@@ -920,7 +920,7 @@ def from_json_dict(data: dict, activation: Activation | None = None) -> NetState
             )
             for name in names
         }
-        step = _check_int("step", data["step"], 0, config.max_steps)
+        step = check_int("step", data["step"], 0, config.max_steps)
         return dataclasses.replace(
             state, step=step, history=history, diverged=bool(data["diverged"]), **arrays
         )
