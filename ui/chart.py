@@ -22,16 +22,17 @@ def apply_phone_style() -> None:
     st.html(_PHONE_CSS)
 
 
-def show_chart(fig: go.Figure, data: pd.DataFrame, *, name: str, alt: str,
+def show_chart(fig: dict | go.Figure, data: pd.DataFrame, *, name: str, alt: str,
                x_title: str = "", y_title: str = "", height: int = 420) -> None:
-    """Draw a styled plotly figure with an accessible label, then its data as a table and CSV.
+    """Draw a styled plotly figure (a plain spec, see theme.style) with an accessible label, then
+    its data as a table and CSV.
 
     ``name`` is a short file-name-safe id, unique on the page (it keys the widgets and names the
     CSV and the PNG from Plotly's camera button).
     """
-    style(fig, x_title=x_title, y_title=y_title, height=height, presenting=presenting())
     st.plotly_chart(
-        fig, key=f"chart_{name}", alt=alt,
+        style(fig, x_title=x_title, y_title=y_title, height=height, presenting=presenting()),
+        key=f"chart_{name}", alt=alt,
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},
     )

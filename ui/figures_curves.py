@@ -7,9 +7,8 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from ui.theme import GREY
+from ui.theme import GREY, vertical_line
 
 
 @dataclass(frozen=True)
@@ -42,38 +41,31 @@ def log_magnitude(y: np.ndarray) -> np.ndarray:
 
 
 def overlay_figure(x: np.ndarray, curves: Sequence[Curve], *, points: Sequence[Point] = (),
-                   vline: float | None = None, log_floor: float | None = None) -> go.Figure:
-    """Curves over x; with ``log_floor`` each is drawn as |y| on a log axis running from log_floor
-    up to the largest value. Points inside the x-range are marked on top; ``vline`` is a dotted
-    vertical line (the probe)."""
+                   vline: float | None = None, log_floor: float | None = None) -> dict:
+    """Curves over x as a plotly spec; with ``log_floor`` each is drawn as |y| on a log axis
+    running from log_floor up to the largest value. Points inside the x-range are marked on top;
+    ``vline`` is a dotted vertical line (the probe)."""
     log_y = log_floor is not None
-    fig = go.Figure()
-    for c in curves:
-        y = log_magnitude(c.y) if log_y else c.y
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines", name=c.label, line=dict(color=c.color, dash=c.dash, width=2.5),
-            hovertemplate=f"{c.label}: %{{y:.6g}}<extra></extra>",
-        ))
+    data = [dict(type="scatter", x=x, y=log_magnitude(c.y) if log_y else c.y, mode="lines", name=c.label,
+                 line=dict(color=c.color, dash=c.dash, width=2.5),
+                 hovertemplate=f"{c.label}: %{{y:.6g}}<extra></extra>")
+            for c in curves]
     for p in points:
         y = abs(p.y) if log_y else p.y
         if not x[0] <= p.x <= x[-1] or (log_y and y == 0):
             continue  # off the chart: it would only stretch the y-axis
-        fig.add_trace(go.Scatter(
-            x=[p.x], y=[y], mode="markers", name=p.label, showlegend=False,
-            marker=dict(color=p.color, size=11, symbol=p.symbol,
-                        line=dict(color=GREY, width=1)),
-            hovertemplate=f"{p.label}<br>x = %{{x:.6g}}, y = %{{y:.6g}}<extra></extra>",
-        ))
+        data.append(dict(type="scatter", x=[p.x], y=[y], mode="markers", name=p.label, showlegend=False,
+                         marker=dict(color=p.color, size=11, symbol=p.symbol, line=dict(color=GREY, width=1)),
+                         hovertemplate=f"{p.label}<br>x = %{{x:.6g}}, y = %{{y:.6g}}<extra></extra>"))
+    layout = dict(xaxis=dict(range=[float(x[0]), float(x[-1])]),
+                  yaxis=dict(exponentformat="power"))  # 5·10⁻⁴, not 500µ
     if vline is not None and x[0] <= vline <= x[-1]:
-        fig.add_vline(x=vline, line=dict(color=GREY, dash="dot", width=1.5))
+        layout["shapes"] = [vertical_line(vline, color=GREY, dash="dot", width=1.5)]
     if log_y:
         tops = [log_floor] + [float(np.max(v[np.isfinite(v)])) for c in curves
                               if np.isfinite(v := log_magnitude(c.y)).any()]
-        top = max(tops)
-        fig.update_yaxes(type="log", range=[np.log10(log_floor), np.log10(top) + 0.5])
-    fig.update_yaxes(exponentformat="power")  # 5·10⁻⁴, not 500µ
-    fig.update_xaxes(range=[float(x[0]), float(x[-1])])
-    return fig
+        layout["yaxis"].update(type="log", range=[np.log10(log_floor), np.log10(max(tops)) + 0.5])
+    return dict(data=data, layout=layout)
 
 
 def curves_table(x: np.ndarray, curves: Sequence[Curve], suffix: str = "") -> pd.DataFrame:

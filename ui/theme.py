@@ -52,20 +52,48 @@ def base_layout(*, height: int = 420, presenting: bool = False) -> dict:
     )
 
 
-def style(fig: go.Figure, *, x_title: str = "", y_title: str = "", height: int = 420,
-          presenting: bool = False) -> go.Figure:
-    """Apply the app's layout (base_layout), axis titles, and a unified hover unless the figure chose one."""
-    fig.update_layout(**base_layout(height=height, presenting=presenting))
-    if fig.layout.hovermode is None:  # a figure that chose its own hover mode keeps it
-        fig.update_layout(hovermode="x unified")
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title)
-    if presenting:  # Streamlit's chart theme sets tick, legend and title sizes of its own: name ours
-        text = dict(size=PRESENTER_CHART_FONT)
-        fig.update_xaxes(tickfont=text, title_font=text)
-        fig.update_yaxes(tickfont=text, title_font=text)
-        fig.update_layout(legend_font=text, hoverlabel_font=text)
-    return fig
+def style(figure: dict | go.Figure, *, x_title: str = "", y_title: str = "", height: int = 420,
+          presenting: bool = False) -> dict:
+    """The figure as a plain plotly spec ({"data": [...], "layout": {...}}) with the app's layout
+    (base_layout), axis titles, and a unified hover unless the figure chose one.
+
+    Plain dicts, not plotly's graph objects: building and updating those validates every property
+    on every rerun, several times the cost of the chart itself (Streamlit validates the spec once).
+    """
+    spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
+    layout = spec.setdefault("layout", {})
+    deep_update(layout, base_layout(height=height, presenting=presenting))
+    layout.setdefault("hovermode", "x unified")  # a figure that chose its own hover mode keeps it
+    text = {"font": dict(size=PRESENTER_CHART_FONT)} if presenting else {}
+    # Streamlit's chart theme sets tick, legend and title sizes of its own: name ours when presenting
+    for axis, title in (("xaxis", x_title), ("yaxis", y_title)):
+        for key in [k for k in layout if k.rstrip("0123456789") == axis] or [axis]:
+            deep_update(layout.setdefault(key, {}), {"title": {"text": title, **text},
+                                                     **({"tickfont": text["font"]} if text else {})})
+    if presenting:
+        deep_update(layout, {"legend": text, "hoverlabel": text})
+    return spec
+
+
+def vertical_line(x: float, **line) -> dict:
+    """A layout shape: a line at ``x`` from the bottom to the top of the plot (``add_vline``)."""
+    return dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain", line=line)
+
+
+def horizontal_line(y: float, **line) -> dict:
+    """A layout shape: a line at ``y`` across the plot (``add_hline``)."""
+    return dict(type="line", y0=y, y1=y, yref="y", x0=0, x1=1, xref="x domain", line=line)
+
+
+def deep_update(target: dict, changes: dict) -> dict:
+    """``target`` with ``changes`` written in, nested dicts merged key by key (plotly's
+    update_layout on plain dicts)."""
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            deep_update(target[key], value)
+        else:
+            target[key] = value
+    return target
 
 
 # Activation styles: every chart draws an activation in the same colour and dash, and related
