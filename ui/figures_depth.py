@@ -8,7 +8,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from ui.theme import GREY, colour
 
@@ -63,55 +62,45 @@ def positive_or_gap(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lines(fig: go.Figure, x: np.ndarray, lines: Sequence[Line], *, log_y: bool, markers: bool,
-           y_format: str) -> None:
-    for line in lines:
-        y = positive_or_gap(line.y) if log_y else np.asarray(line.y, dtype=float)
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines+markers" if markers else "lines", name=line.label,
-            line=dict(color=line.color, dash=line.dash, width=2.5),
-            marker=dict(size=6),
-            hovertemplate=f"{line.label}: %{{y:{y_format}}}<extra></extra>",
-        ))
+def _lines(x: np.ndarray, lines: Sequence[Line], *, log_y: bool, markers: bool, y_format: str) -> list[dict]:
+    """One scatter trace per line (zeros, inf and NaN as gaps on a log axis)."""
+    return [dict(type="scatter", x=x, y=positive_or_gap(line.y) if log_y else np.asarray(line.y, dtype=float),
+                 mode="lines+markers" if markers else "lines", name=line.label,
+                 line=dict(color=line.color, dash=line.dash, width=2.5), marker=dict(size=6),
+                 hovertemplate=f"{line.label}: %{{y:{y_format}}}<extra></extra>")
+            for line in lines]
 
 
-def bound_figure(n: np.ndarray, lines: Sequence[Line], marks: Sequence[Mark] = ()) -> go.Figure:
+def bound_figure(n: np.ndarray, lines: Sequence[Line], marks: Sequence[Mark] = ()) -> dict:
     """Bounds on the product of n slope factors, on a log axis, with labelled reference points."""
-    fig = go.Figure()
-    _lines(fig, n, lines, log_y=True, markers=False, y_format=".3e")
+    data = _lines(n, lines, log_y=True, markers=False, y_format=".3e")
     if marks:
-        fig.add_trace(go.Scatter(
-            x=[m.x for m in marks], y=[m.y for m in marks], mode="markers+text",
-            name="reference values", text=[m.label for m in marks],
-            textposition="bottom left",
+        data.append(dict(
+            type="scatter", x=[m.x for m in marks], y=[m.y for m in marks], mode="markers+text",
+            name="reference values", text=[m.label for m in marks], textposition="bottom left",
             marker=dict(color=colour(0), size=10, symbol="diamond", line=dict(color=GREY, width=1)),
             hovertemplate="%{text}<extra></extra>",
         ))
+    yaxis = dict(type="log", exponentformat="power")
     values = np.concatenate([positive_or_gap(line.y) for line in lines] + [[m.y for m in marks]])
     values = values[np.isfinite(values) & (values > 0)]
     if values.size:  # room below the lowest point for its label
-        fig.update_yaxes(range=[math.log10(values.min()) - 4, math.log10(values.max()) + 1])
-    fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_xaxes(range=[float(n[0]) - 0.5, float(n[-1]) + 0.5])
-    return fig
+        yaxis["range"] = [math.log10(values.min()) - 4, math.log10(values.max()) + 1]
+    return dict(data=data, layout=dict(yaxis=yaxis, xaxis=dict(range=[float(n[0]) - 0.5, float(n[-1]) + 0.5])))
 
 
-def gradient_figure(layers: np.ndarray, lines: Sequence[Line]) -> go.Figure:
+def gradient_figure(layers: np.ndarray, lines: Sequence[Line]) -> dict:
     """Gradient size per layer relative to the output gradient, on a log axis (zeros leave gaps)."""
-    fig = go.Figure()
-    _lines(fig, layers, lines, log_y=True, markers=True, y_format=".3e")
-    fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_xaxes(range=[0.5, float(layers[-1]) + 0.5], dtick=_layer_tick(len(layers)))
-    return fig
+    return dict(data=_lines(layers, lines, log_y=True, markers=True, y_format=".3e"),
+                layout=dict(yaxis=dict(type="log", exponentformat="power"),
+                            xaxis=dict(range=[0.5, float(layers[-1]) + 0.5], dtick=_layer_tick(len(layers)))))
 
 
-def fraction_figure(layers: np.ndarray, lines: Sequence[Line]) -> go.Figure:
+def fraction_figure(layers: np.ndarray, lines: Sequence[Line]) -> dict:
     """Fractions (0 to 1) per layer, shown as percentages."""
-    fig = go.Figure()
-    _lines(fig, layers, lines, log_y=False, markers=True, y_format=".1%")
-    fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
-    fig.update_xaxes(range=[0.5, float(layers[-1]) + 0.5], dtick=_layer_tick(len(layers)))
-    return fig
+    return dict(data=_lines(layers, lines, log_y=False, markers=True, y_format=".1%"),
+                layout=dict(yaxis=dict(range=[-0.02, 1.02], tickformat=".0%"),
+                            xaxis=dict(range=[0.5, float(layers[-1]) + 0.5], dtick=_layer_tick(len(layers)))))
 
 
 def colour_cap(fraction: np.ndarray, quantile: float = 0.95) -> float:
@@ -123,17 +112,16 @@ def colour_cap(fraction: np.ndarray, quantile: float = 0.95) -> float:
 
 
 def histogram_heatmap(edges: np.ndarray, layers: np.ndarray, fraction: np.ndarray,
-                      zmax: float | None = None) -> go.Figure:
+                      zmax: float | None = None) -> dict:
     """Each row is one layer's histogram of activation values: the colour is the share per bin
     (cells above ``zmax`` get the top colour)."""
     centres = 0.5 * (edges[:-1] + edges[1:])
-    fig = go.Figure(go.Heatmap(
-        x=centres, y=layers, z=fraction, colorscale=HEATMAP_SCALE, zmin=0.0, zmax=zmax,
-        colorbar=dict(title=dict(text="share"), tickformat=".0%"),
-        hovertemplate="layer %{y}, value ≈ %{x:.3g}: %{z:.1%}<extra></extra>",
-    ))
-    fig.update_yaxes(dtick=_layer_tick(len(layers)))
-    return fig
+    heatmap = dict(type="heatmap", x=centres, y=layers, z=fraction, colorscale=HEATMAP_SCALE, zmin=0.0,
+                   colorbar=dict(title=dict(text="share"), tickformat=".0%"),
+                   hovertemplate="layer %{y}, value ≈ %{x:.3g}: %{z:.1%}<extra></extra>")
+    if zmax is not None:
+        heatmap["zmax"] = zmax
+    return dict(data=[heatmap], layout=dict(yaxis=dict(dtick=_layer_tick(len(layers)))))
 
 
 def _layer_tick(count: int) -> int:

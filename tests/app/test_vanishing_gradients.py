@@ -215,9 +215,18 @@ def test_depth_one_and_the_widest_net_render():
 
 
 def test_figure_builders_carry_the_core_arrays():
+    import plotly.graph_objects as go
+
     from activations_core import depth as dp
-    from ui.figures_depth import (Line, Mark, bound_figure, colour_cap, fraction_figure,
-                                  gradient_figure, histogram_heatmap, histogram_table, series_table)
+    from ui import figures_depth
+    from ui.figures_depth import Line, Mark, colour_cap, histogram_table, series_table
+
+    def checked(builder):  # the builder's spec as a Figure: plotly validates every property
+        return lambda *args, **kwargs: go.Figure(builder(*args, **kwargs))
+
+    bound_figure, fraction_figure, gradient_figure, histogram_heatmap = map(checked, (
+        figures_depth.bound_figure, figures_depth.fraction_figure, figures_depth.gradient_figure,
+        figures_depth.histogram_heatmap))
 
     run = dp.measure(ACTIVATIONS["relu"], depth=6, width=16, init="he", seed=2)
     lines = [Line("ReLU + He", run.grad_ratio, "#009E73"),
