@@ -6,9 +6,8 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from ui.theme import DIVERGING, GREY, OKABE_ITO, colour
+from ui.theme import DIVERGING, GREY, OKABE_ITO, colour, horizontal_line, vertical_line
 
 _DASHES = ("solid", "dash", "dot")
 
@@ -20,68 +19,64 @@ def probability_label(p: float) -> str:
     return f"{p:.3f}" if p >= 1e-3 else f"{p:.1e}"
 
 
-def _uniform_line(fig: go.Figure, n: int) -> None:
-    """A dashed line at 1/n across the plot, named in the legend (a label inside would hide bars)."""
+def _uniform_line(n: int) -> tuple[dict, dict]:
+    """A dashed line at 1/n across the plot (a layout shape) and its legend entry (a label
+    inside the plot would hide bars)."""
     line = dict(color=GREY, dash="dash", width=1.5)
-    fig.add_hline(y=1.0 / n, line=line)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=f"uniform 1/{n}",
-                             hoverinfo="skip"))
+    return horizontal_line(1.0 / n, **line), _legend_entry(f"uniform 1/{n}", line)
 
 
-def probability_bars(names: Sequence[str], probabilities: np.ndarray) -> go.Figure:
+def _legend_entry(name: str, line: dict) -> dict:
+    """An empty trace that only names a line in the legend."""
+    return dict(type="scatter", x=[None], y=[None], mode="lines", line=line, name=name, hoverinfo="skip")
+
+
+def probability_bars(names: Sequence[str], probabilities: np.ndarray) -> dict:
     """One bar per class in its palette colour, labelled with its probability; 1/n dashed."""
-    fig = go.Figure(go.Bar(
-        x=list(names), y=probabilities, name="probability", showlegend=False,
+    uniform, uniform_entry = _uniform_line(len(names))
+    bars = dict(
+        type="bar", x=list(names), y=probabilities, name="probability", showlegend=False,
         marker=dict(color=[colour(i) for i in range(len(names))], line=dict(color=GREY, width=1)),
         text=[probability_label(float(p)) for p in probabilities], textposition="outside",
         cliponaxis=False, hovertemplate="%{x}: p = %{y:.6g}<extra></extra>",
-    ))
-    _uniform_line(fig, len(names))
-    fig.update_yaxes(range=[0, 1.12])
-    return fig
+    )
+    return dict(data=[bars, uniform_entry], layout=dict(shapes=[uniform], yaxis=dict(range=[0, 1.12])))
 
 
 def sweep_figure(temperatures: np.ndarray, probabilities: np.ndarray, names: Sequence[str],
-                 current_t: float, current_p: np.ndarray) -> go.Figure:
+                 current_t: float, current_p: np.ndarray) -> dict:
     """Each class's probability against T on a log axis, the current T dotted and marked."""
-    fig = go.Figure()
-    for i, name in enumerate(names):
-        dash = _DASHES[(i // len(OKABE_ITO)) % len(_DASHES)]
-        fig.add_trace(go.Scatter(
-            x=temperatures, y=probabilities[:, i], mode="lines", name=name,
-            line=dict(color=colour(i), width=2.5, dash=dash),
-            hovertemplate=f"{name}: %{{y:.4g}}<extra></extra>",
-        ))
-    fig.add_trace(go.Scatter(
-        x=np.full(len(names), current_t), y=current_p, mode="markers", name=f"T = {current_t:g}",
+    data = [dict(type="scatter", x=temperatures, y=probabilities[:, i], mode="lines", name=name,
+                 line=dict(color=colour(i), width=2.5, dash=_DASHES[(i // len(OKABE_ITO)) % len(_DASHES)]),
+                 hovertemplate=f"{name}: %{{y:.4g}}<extra></extra>")
+            for i, name in enumerate(names)]
+    data.append(dict(
+        type="scatter", x=np.full(len(names), current_t), y=current_p, mode="markers", name=f"T = {current_t:g}",
         showlegend=False, marker=dict(color=[colour(i) for i in range(len(names))], size=11,
                                       line=dict(color=GREY, width=1)),
         hovertemplate="%{y:.4g}<extra>at the current T</extra>",
     ))
-    line = dict(color=GREY, dash="dot", width=1.5)
-    fig.add_vline(x=current_t, line=line)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=f"now: T = {current_t:g}",
-                             hoverinfo="skip"))
-    _uniform_line(fig, len(names))
-    fig.update_xaxes(type="log", range=[np.log10(temperatures[0]), np.log10(temperatures[-1])],
-                     exponentformat="power")
-    fig.update_yaxes(range=[-0.02, 1.05])
-    return fig
+    now = dict(color=GREY, dash="dot", width=1.5)
+    uniform, uniform_entry = _uniform_line(len(names))
+    data += [_legend_entry(f"now: T = {current_t:g}", now), uniform_entry]
+    return dict(data=data, layout=dict(
+        shapes=[vertical_line(current_t, **now), uniform],
+        xaxis=dict(type="log", range=[np.log10(temperatures[0]), np.log10(temperatures[-1])],
+                   exponentformat="power"),
+        yaxis=dict(range=[-0.02, 1.05])))
 
 
-def jacobian_heatmap(jacobian: np.ndarray, names: Sequence[str]) -> go.Figure:
+def jacobian_heatmap(jacobian: np.ndarray, names: Sequence[str]) -> dict:
     """diag(p) - p p^T as a heatmap: diverging colours on a range symmetric about 0, values in cells."""
     largest = float(np.max(np.abs(jacobian)))
     bound = largest if largest > 0 else 1e-12  # an all-zero matrix (one-hot p) stays mid-colour
-    fig = go.Figure(go.Heatmap(
-        z=jacobian, x=list(names), y=list(names), colorscale=DIVERGING, zmin=-bound, zmax=bound,
-        zmid=0, texttemplate="%{z:.3f}", colorbar=dict(title=dict(text="∂p/∂u")),
+    heatmap = dict(
+        type="heatmap", z=jacobian, x=list(names), y=list(names), colorscale=DIVERGING, zmin=-bound,
+        zmax=bound, zmid=0, texttemplate="%{z:.3f}", colorbar=dict(title=dict(text="∂p/∂u")),
         hovertemplate="∂p(%{y}) / ∂u(%{x}) = %{z:.4g}<extra></extra>", xgap=1, ygap=1,
-    ))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", side="bottom")
-    fig.update_layout(hovermode="closest")
-    return fig
+    )
+    return dict(data=[heatmap], layout=dict(yaxis=dict(autorange="reversed", type="category"),
+                                            xaxis=dict(type="category", side="bottom"), hovermode="closest"))
 
 
 def bars_table(names: Sequence[str], logits: np.ndarray, probabilities: np.ndarray) -> pd.DataFrame:

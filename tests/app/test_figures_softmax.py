@@ -4,19 +4,29 @@ import math
 
 import mpmath as mp
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from activations_core import softmax, softmax_jacobian
 from activations_core.logits import compare_formulas, temperature_sweep
+from ui import figures_softmax
 from ui.figures_softmax import (
-    bars_table, jacobian_heatmap, jacobian_table, number_text, probability_bars, probability_label,
-    stability_tables, sweep_figure, sweep_table,
+    bars_table, jacobian_table, number_text, probability_label, stability_tables, sweep_table,
 )
 from ui.theme import DIVERGING, GREY, OKABE_ITO
 
 mp.mp.dps = 50
 NAMES = ["cat", "dog", "fox"]
 Z = np.array([2.0, 1.0, 0.1])
+
+
+def _checked(builder):
+    """The builder's spec as a plotly Figure: plotly validates every property on the way."""
+    return lambda *args, **kwargs: go.Figure(builder(*args, **kwargs))
+
+
+probability_bars, sweep_figure, jacobian_heatmap = map(_checked, (
+    figures_softmax.probability_bars, figures_softmax.sweep_figure, figures_softmax.jacobian_heatmap))
 
 
 def test_bars_show_the_probabilities_in_class_colours_with_a_uniform_line():
