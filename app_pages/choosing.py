@@ -1,4 +1,7 @@
-"""Choosing an activation: what the registry states, measured live beside it, and a small decision helper."""
+"""Choosing an activation: what the registry states, measured live beside it, and a small decision helper.
+
+Four predict-then-reveal questions come first; each measurement that answers one (a table column,
+the cost chart, a number in a sentence) appears once it is answered."""
 
 from __future__ import annotations
 
@@ -80,6 +83,9 @@ SHAPE_COLUMNS = ("Activation", "Range, stated", "Range, observed", "Range check"
 COST_COLUMNS = ("Activation", "Cost, stated", "Time × ReLU", "Cost check",
                 "Typical use, stated")
 CHECK_MARKS = {"agrees": "✓ agrees", "borderline": "≈ borderline", "disagrees": "✗ disagrees"}
+# measured column -> the question it answers: the column joins the table once that is answered
+ANSWERED_BY = {"Mean f(z)": "mean", "f(z) = 0": "zeros", "Max |f'|": "slope",
+               "Time × ReLU": "speed", "Cost check": "speed"}
 
 
 def properties_table(names: list[str], facts: dict[str, ms.Measured],
@@ -108,9 +114,8 @@ def properties_table(names: list[str], facts: dict[str, ms.Measured],
     return pd.DataFrame(rows)
 
 
-def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[str, float],
-                  seconds: dict[str, float]) -> None:
-    """The stated-vs-measured table, its CSV, and the cost chart."""
+def measurements_intro(seconds: dict[str, float]) -> None:
+    """The section's heading and how each measurement is made (no result: those answer questions)."""
     st.header("Stated and measured")
     st.markdown(
         f"Each stated property (from the registry, default parameters) sits beside a measurement: "
@@ -119,7 +124,16 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
         f"for {ms.NORMAL_SAMPLES:,} standard-normal inputs. Cost is timed on this server: "
         f"{ms.TIMING_SIZE:,} evaluations, best of 5, relative to ReLU "
         f"({seconds['relu'] * 1e3:.2f} ms here); re-timed every 10 minutes.")
-    table = properties_table(names, facts, ratios)
+
+
+def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[str, float],
+                  seconds: dict[str, float], out: dict[str, bool]) -> None:
+    """The stated-vs-measured table (each measured column once its question is answered: ``out``),
+    its CSV, and the cost chart once the speed question is answered."""
+    hidden = [column for column, asked in ANSWERED_BY.items() if not out[asked]]
+    table = properties_table(names, facts, ratios).drop(columns=hidden)
+    if hidden:
+        st.caption("Each measured column joins the table once its question above is answered.")
     normal = f"z: {ms.NORMAL_SAMPLES:,} seeded standard-normal samples."
     formats = {
         "Range, observed": st.column_config.TextColumn(help="min and max of f on the wide grid."),
@@ -131,10 +145,19 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
     }
     shape_tab, cost_tab = st.tabs(["Range and outputs", "Cost and typical use"])
     shape_tab.dataframe(table, hide_index=True, key="ch_table_shape", height="content",
-                        column_order=SHAPE_COLUMNS, column_config=formats)
+                        column_order=[c for c in SHAPE_COLUMNS if c in table], column_config=formats)
     cost_tab.dataframe(table, hide_index=True, key="ch_table_cost", height="content",
-                       column_order=COST_COLUMNS, column_config=formats)
+                       column_order=[c for c in COST_COLUMNS if c in table], column_config=formats)
     csv_download("Download table CSV", table, file_name="activation_properties.csv", key="ch_table_csv")
+    if out["speed"]:
+        cost_chart(names, ratios, seconds)
+    else:
+        st.caption("A chart of each activation's measured time appears once the question about "
+                   "the slowest is answered.")
+
+
+def cost_chart(names: list[str], ratios: dict[str, float], seconds: dict[str, float]) -> None:
+    """Measured time relative to ReLU over the stated cost bands, and what is timed."""
     bands = [(label, *ms.COST_BANDS[label]) for label in ms.COST_LABELS]
     timed = [n for n in names if n in ratios]
     data = pd.DataFrame({"activation": [CHOICES[n].display_name for n in timed],
@@ -156,25 +179,37 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
                "traffic, not the formula, sets the time: there GELU costs about what ReLU does.")
 
 
-def histogram_section(name: str, facts: dict[str, ms.Measured]) -> None:
-    """Distribution of f(Z) for Z ~ N(0, 1): the zero spike of ReLU, the centring of tanh."""
+def histogram_section(name: str, facts: dict[str, ms.Measured], out: dict[str, bool]) -> None:
+    """Distribution of f(Z) for Z ~ N(0, 1): the zero spike of ReLU, the centring of tanh. Its mean
+    (number and line) and share of exact zeros are stated once their questions are answered."""
     act = CHOICES[name]
     edges, fractions = ms.output_histogram(act)
     normal = facts[name].normal
     st.subheader(f"Outputs of {act.display_name} for standard-normal inputs")
-    st.markdown(f"Mean **{normal.mean:.3f}**, standard deviation **{normal.std:.3f}**, exactly zero: "
-                f"**{normal.zero_fraction:.1%}** of {normal.n:,} samples.")
+    stated = [f"Standard deviation **{normal.std:.3f}**"]
+    if out["mean"]:
+        stated.append(f"mean **{normal.mean:.3f}**")
+    if out["zeros"]:
+        stated.append(f"exactly zero: **{normal.zero_fraction:.1%}** of {normal.n:,} samples")
+    waiting = [what for what, asked in (("mean", "mean"), ("share of exact zeros", "zeros"))
+               if not out[asked]]
+    st.markdown(", ".join(stated) + "."
+                + (f" The {' and the '.join(waiting)} appear once their questions above are answered."
+                   if waiting else ""))
     data = pd.DataFrame({"bin from": edges[:-1], "bin to": edges[1:], "fraction of outputs": fractions})
     show_chart(histogram_figure(edges, fractions, act.display_name, activation_colour(name),
-                                normal.mean), data,
+                                normal.mean if out["mean"] else None), data,
                name="output_histogram", x_title=f"{act.display_name}(z)",
                y_title="fraction of outputs", height=340,
-               alt=f"Histogram of {act.display_name} outputs for standard-normal inputs; mean "
-                   f"{normal.mean:.3f}, {normal.zero_fraction:.0%} exactly zero.")
+               alt=f"Histogram of {act.display_name} outputs for standard-normal inputs"
+                   + (f"; mean {normal.mean:.3f}" if out["mean"] else "")
+                   + (f"; {normal.zero_fraction:.0%} exactly zero" if out["zeros"] else "") + ".")
 
 
-def reason(name: str, facts: dict[str, ms.Measured], ratios: dict[str, float]) -> str:
-    """Why an activation fits: the registry's use text plus what was measured."""
+def reason(name: str, facts: dict[str, ms.Measured], ratios: dict[str, float],
+           out: dict[str, bool]) -> str:
+    """Why an activation fits: the registry's use text plus what was measured (the share of exact
+    zeros and the cost once their questions are answered)."""
     if name == SOFTMAX:
         p = softmax(np.array(EXAMPLE_LOGITS), axis=-1)
         shown_logits = ", ".join(f"{v:g}" for v in EXAMPLE_LOGITS)
@@ -188,13 +223,13 @@ def reason(name: str, facts: dict[str, ms.Measured], ratios: dict[str, float]) -
         return ("**No activation (identity)**: the output layer must reach any real value; "
                 + " and ".join(bounded) + ".")
     act, fact = CHOICES[name], facts[name]
-    cost = f"; costs {ratios[name]:.1f}× ReLU on this server" if name in ratios else ""
+    zeros = f", {fact.normal.zero_fraction:.0%} exact zeros for N(0,1) input" if out["zeros"] else ""
+    cost = f"; costs {ratios[name]:.1f}× ReLU on this server" if name in ratios and out["speed"] else ""
     return (f"**{act.display_name}**: {act.properties.use} Measured: outputs "
-            f"{range_text(fact.observed.lo, fact.observed.hi)}, "
-            f"{fact.normal.zero_fraction:.0%} exact zeros for N(0,1) input{cost}.")
+            f"{range_text(fact.observed.lo, fact.observed.hi)}{zeros}{cost}.")
 
 
-def guidance_section(facts: dict[str, ms.Measured], ratios: dict[str, float]) -> None:
+def guidance_section(facts: dict[str, ms.Measured], ratios: dict[str, float], out: dict[str, bool]) -> None:
     """Task -> recommendation with reasons."""
     st.header("Which one should I use?")
     with controls("Decision helper"):
@@ -205,15 +240,19 @@ def guidance_section(facts: dict[str, ms.Measured], ratios: dict[str, float]) ->
     with st.container(border=True):
         st.markdown(f"**{label}** — recommended:")
         for name in recommended:
-            st.markdown("- " + reason(name, facts, ratios))
+            st.markdown("- " + reason(name, facts, ratios, out))
         if alternatives:
             st.markdown("Also worth trying:")
             for name in alternatives:
-                st.markdown("- " + reason(name, facts, ratios))
+                st.markdown("- " + reason(name, facts, ratios, out))
         if st.session_state[TASK.key] in ("dying", "hidden"):
             st.markdown("- **He initialisation** (weights with variance 2 / fan-in) keeps the signal's and "
                         "the gradient's scale steady from layer to layer, so updates neither explode nor vanish; "
                         "with zero biases the share of units dead at step 0 does not depend on the weight scale.")
+
+
+def display_names(options: tuple[str, ...]) -> list[str]:
+    return [ACTIVATIONS[n].display_name for n in options]
 
 
 def pick(options: tuple[str, ...], values: dict[str, float], largest: bool = True) -> int:
@@ -222,34 +261,55 @@ def pick(options: tuple[str, ...], values: dict[str, float], largest: bool = Tru
     return int(np.argmax(scores) if largest else np.argmin(scores))
 
 
-def questions(facts: dict[str, ms.Measured], ratios: dict[str, float]) -> None:
-    """Predict-then-reveal questions answered by the measurements."""
-    if not shown("questions"):
-        return
-    st.header("Predict, then reveal")
-    names = lambda options: [ACTIVATIONS[n].display_name for n in options]  # noqa: E731
+def mean_question(facts: dict[str, ms.Measured]) -> bool:
     means = {n: facts[n].normal.mean for n in MEAN_QUESTION}
-    question("ch_q_mean", "Which has the largest mean output for standard-normal input?",
-             names(MEAN_QUESTION), pick(MEAN_QUESTION, means),
-             "Measured means: " + ", ".join(f"{ACTIVATIONS[n].display_name} {means[n]:.3f}"
-                                            for n in MEAN_QUESTION) + ".")
+    return question("ch_q_mean", "Which has the largest mean output for standard-normal input?",
+                    display_names(MEAN_QUESTION), pick(MEAN_QUESTION, means),
+                    "Measured means: " + ", ".join(f"{ACTIVATIONS[n].display_name} {means[n]:.3f}"
+                                                   for n in MEAN_QUESTION) + ".")
+
+
+def zeros_question(facts: dict[str, ms.Measured]) -> bool:
     zeros = facts["relu"].normal.zero_fraction
-    question("ch_q_zeros", "For standard-normal inputs, what share of ReLU outputs is exactly 0?",
-             [f"about {v:.0%}" for v in ZERO_OPTIONS],
-             int(np.argmin([abs(v - zeros) for v in ZERO_OPTIONS])),
-             f"Measured: **{zeros:.2%}** of {facts['relu'].normal.n:,} samples: every negative "
-             "input. Those units pass no gradient for those inputs.")
-    if all(n in ratios for n in SPEED_QUESTION):
-        question("ch_q_speed", "Which is slowest to compute on this server?", names(SPEED_QUESTION),
-                 pick(SPEED_QUESTION, ratios),
-                 "Measured time relative to ReLU: " + ", ".join(
-                     f"{ACTIVATIONS[n].display_name} {ratios[n]:.1f}×" for n in SPEED_QUESTION) + ".")
+    return question("ch_q_zeros", "For standard-normal inputs, what share of ReLU outputs is exactly 0?",
+                    [f"about {v:.0%}" for v in ZERO_OPTIONS],
+                    int(np.argmin([abs(v - zeros) for v in ZERO_OPTIONS])),
+                    f"Measured: **{zeros:.2%}** of {facts['relu'].normal.n:,} samples: every negative "
+                    "input. Those units pass no gradient for those inputs.")
+
+
+def slope_question(facts: dict[str, ms.Measured]) -> bool:
     slopes = {n: facts[n].max_slope for n in SLOPE_QUESTION}
-    question("ch_q_slope", "Which has the steepest slope anywhere (largest max |f'|)?",
-             names(SLOPE_QUESTION), pick(SLOPE_QUESTION, slopes),
-             "Measured max |f'|: " + ", ".join(f"{ACTIVATIONS[n].display_name} {slopes[n]:.4g}"
-                                               for n in SLOPE_QUESTION)
-             + ". A slope above 1 can amplify gradients; far below 1, they fade with depth.")
+    return question("ch_q_slope", "Which has the steepest slope anywhere (largest max |f'|)?",
+                    display_names(SLOPE_QUESTION), pick(SLOPE_QUESTION, slopes),
+                    "Measured max |f'|: " + ", ".join(f"{ACTIVATIONS[n].display_name} {slopes[n]:.4g}"
+                                                      for n in SLOPE_QUESTION)
+                    + ". A slope above 1 can amplify gradients; far below 1, they fade with depth.")
+
+
+def speed_question(ratios: dict[str, float]) -> bool:
+    """Asked only when every option was timed (otherwise there is nothing to hide: True)."""
+    if not all(n in ratios for n in SPEED_QUESTION):
+        return True
+    return question("ch_q_speed", "Which is slowest to compute on this server?",
+                    display_names(SPEED_QUESTION), pick(SPEED_QUESTION, ratios),
+                    "Measured time relative to ReLU: " + ", ".join(
+                        f"{ACTIVATIONS[n].display_name} {ratios[n]:.1f}×" for n in SPEED_QUESTION) + ".")
+
+
+def questions(facts: dict[str, ms.Measured], ratios: dict[str, float]) -> dict[str, bool]:
+    """The four questions, two by two (stacked on a phone), before everything that answers them.
+    Returns whether each answer is out, by name ("mean", "zeros", "slope", "speed")."""
+    ask = {"mean": lambda: mean_question(facts), "zeros": lambda: zeros_question(facts),
+           "slope": lambda: slope_question(facts), "speed": lambda: speed_question(ratios)}
+    if not shown("questions"):  # presenting with the questions hidden: every answer shows
+        return {name: True for name in ask}
+    out = {}
+    for row in (("mean", "zeros"), ("slope", "speed")):
+        for column, name in zip(st.columns(2), row):
+            with column:
+                out[name] = ask[name]()
+    return out
 
 
 def selection() -> list[str]:
@@ -280,7 +340,8 @@ facts = measured(all_names, tuple(CHOICES[n].latex for n in all_names))
 with st.spinner("Timing each activation on this server (shared for 10 minutes)…"):
     seconds = timings(TIMED)
 ratios = ms.relative_costs(seconds)
-table_section(chosen, facts, ratios, seconds)
-histogram_section(st.session_state[HIST.key], facts)
-guidance_section(facts, ratios)
-questions(facts, ratios)
+measurements_intro(seconds)
+out = questions(facts, ratios)
+table_section(chosen, facts, ratios, seconds, out)
+histogram_section(st.session_state[HIST.key], facts, out)
+guidance_section(facts, ratios, out)

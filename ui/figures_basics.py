@@ -6,7 +6,6 @@ from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ui.theme import ACTIVATION_PALETTE, GREY
 
@@ -29,25 +28,29 @@ def _other_than(line_colour: str) -> str:
     return sky if line_colour == blue else blue
 
 
-def network_curves_figure(x: np.ndarray, linear: np.ndarray, collapsed: np.ndarray,
-                          activated: np.ndarray | None, activation_label: str,
-                          line_colour: str) -> go.Figure:
-    """Left: y(x) without activation, layer by layer and collapsed; right: with the activation
-    (drawn in ``line_colour``; the collapsed line takes another colour).
+def network_with_activation_figure(x: np.ndarray, activated: np.ndarray, activation_label: str,
+                                   line_colour: str) -> go.Figure:
+    """y(x) of the network with the activation after every hidden layer, in ``line_colour``."""
+    fig = go.Figure(go.Scatter(x=x, y=activated, mode="lines", name=f"With {activation_label}",
+                               line=dict(color=line_colour, width=2.5)))
+    fig.update_layout(showlegend=True)  # the legend names the chart, even with one line
+    return fig
 
-    Side by side with their own y-axes, since the two outputs can differ in scale by a lot
-    (the legend names the panels).
+
+def network_without_activation_figure(x: np.ndarray, linear: np.ndarray, collapsed: np.ndarray,
+                                      line_colour: str) -> go.Figure:
+    """y(x) of the same network without an activation, layer by layer (thick grey) and as its one
+    collapsed layer (dashed, in a colour other than the activation's ``line_colour``, which the
+    chart beside it uses).
+
+    A chart of its own, beside the activated one: the two outputs can differ in scale by a lot,
+    and on a phone the two stack.
     """
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
+    fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=linear, mode="lines", name="No activation (layers one by one)",
-                             line=dict(color=GREY, width=5)), row=1, col=1)
+                             line=dict(color=GREY, width=5)))
     fig.add_trace(go.Scatter(x=x, y=collapsed, mode="lines", name="One collapsed layer W x + b",
-                             line=dict(color=_other_than(line_colour), width=2, dash="dash")),
-                  row=1, col=1)
-    if activated is not None:
-        fig.add_trace(go.Scatter(x=x, y=activated, mode="lines", name=f"With {activation_label}",
-                                 line=dict(color=line_colour, width=2.5)), row=1, col=2)
-    fig.update_xaxes(title_text="input x", row=1, col=2)
+                             line=dict(color=_other_than(line_colour), width=2, dash="dash")))
     return fig
 
 
@@ -93,13 +96,15 @@ def cost_figure(labels: Sequence[str], ratios: Sequence[float], bar_colours: Seq
 
 
 def histogram_figure(edges: np.ndarray, fractions: np.ndarray, label: str, bar_colour: str,
-                     mean: float) -> go.Figure:
-    """Bars of the fraction of outputs per bin, with a dotted line at the mean."""
+                     mean: float | None) -> go.Figure:
+    """Bars of the fraction of outputs per bin, with a dotted line at the mean (none if ``mean`` is
+    None)."""
     centres = (edges[:-1] + edges[1:]) / 2.0
     fig = go.Figure(go.Bar(x=centres, y=fractions, width=np.diff(edges), name=label,
                            marker=dict(color=bar_colour),
                            hovertemplate="f(z) ≈ %{x:.3g}: %{y:.2%}<extra></extra>"))
-    fig.add_vline(x=mean, line=dict(color=GREY, dash="dot", width=2),
-                  annotation_text=f"mean {mean:.3f}", annotation_position="top right")
+    if mean is not None:
+        fig.add_vline(x=mean, line=dict(color=GREY, dash="dot", width=2),
+                      annotation_text=f"mean {mean:.3f}", annotation_position="top right")
     fig.update_layout(showlegend=False, hovermode="closest", bargap=0.0)
     return fig

@@ -1,4 +1,5 @@
-"""The choosing page through the real app: the stated-vs-measured table, charts, helper, URL, questions."""
+"""The choosing page through the real app: the stated-vs-measured table, charts, helper, URL, and
+questions that stand before the measurements that answer them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page, plotly_array
+from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
 from tests.core.conftest import REFERENCES, SELU_ALPHA, SELU_LAMBDA
 from ui.figures_basics import cost_figure, histogram_figure
 
@@ -18,15 +19,37 @@ PAGE = "choosing"
 PARAM_KEYS = ["ch_acts", "ch_hist", "ch_task"]
 JUNK = ["", "nan", "inf", "1e309", "abc", "💥", "x" * 5000, "-999", "relu,💥", "softmax"]
 N = 100_000
-
+MEASURED_COLUMNS = {"ch_q_mean": ["Mean f(z)"], "ch_q_zeros": ["f(z) = 0"], "ch_q_slope": ["Max |f'|"],
+                    "ch_q_speed": ["Time × ReLU", "Cost check"]}
 
 
 def _table(at):
-    return next(df.value for df in at.dataframe if "Mean f(z)" in df.value.columns)
+    return next(df.value for df in at.dataframe if "Range, stated" in df.value.columns)
+
+
+def _histogram(at) -> dict:
+    return next(f for f in figures(at) if f["data"][0].get("orientation") != "h")
+
+
+def _answer_all(at) -> None:
+    for key, option in [("ch_q_mean", "ReLU"), ("ch_q_zeros", "about 50%"), ("ch_q_slope", "ReLU"),
+                        ("ch_q_speed", "ReLU")]:
+        answer(at, key, option)
 
 
 def _normal_mean(f) -> float:
     return float(mp.quad(lambda t: f(t) * mp.npdf(t), [-mp.inf, 0, mp.inf]))
+
+
+def _sample_mean_texts(f, template: str, digits: int) -> list[str]:
+    """``template`` filled with every value, to ``digits`` decimals, that the mean of N samples of
+    f(Z), Z ~ N(0, 1), can take within 5 standard errors of the exact mean."""
+    mean = _normal_mean(f)
+    sd = math.sqrt(float(mp.quad(lambda t: f(t) ** 2 * mp.npdf(t), [-mp.inf, 0, mp.inf])) - mean**2)
+    step = 10.0**-digits
+    return [template.format(round(k * step, digits))
+            for k in range(math.floor((mean - 5 * sd / math.sqrt(N)) / step),
+                           math.ceil((mean + 5 * sd / math.sqrt(N)) / step) + 1)]
 
 
 # --- figure builders, directly ------------------------------------------------------------------
@@ -49,31 +72,55 @@ def test_histogram_figure_bars_sit_at_bin_centres():
     np.testing.assert_array_equal(fig.data[0].x, [0.5, 1.5])
     np.testing.assert_array_equal(fig.data[0].y, fractions)
     assert fig.layout.shapes[0].x0 == 0.4
+    assert not histogram_figure(edges, fractions, "ReLU", "#009E73", None).layout.shapes  # mean not out yet
 
 
 # --- the page -----------------------------------------------------------------------------------
 
+def test_each_answer_appears_only_after_its_question_is_answered():
+    """Predict first: Softplus's mean (mpmath, within the sampling error), ReLU's share of exact
+    zeros (one half: every negative input), SELU's largest slope (lambda alpha) and ReLU's time
+    relative to itself (1) are nowhere on the page, nor their table columns and the cost chart,
+    before their questions are answered; then they are."""
+    at = open_page(PAGE)
+    half = [0.5 + k * 1e-4 for k in range(-80, 81)]  # 5 binomial standard errors: 0.0079
+    relu_mean = _sample_mean_texts(REFERENCES["relu"][0], "mean {:.3f}", 3)  # 1/sqrt(2 pi)
+    # question -> (each place that states its answer: the texts it may read, given sampling), option
+    answers = {
+        "ch_q_mean": ([_sample_mean_texts(REFERENCES["softplus"][0], "Softplus {:.3f}", 3),
+                       _sample_mean_texts(REFERENCES["relu"][0], "mean **{:.3f}**", 3)],  # the histogram's
+                      "GELU"),
+        "ch_q_zeros": ([[f"**{v:.2%}**" for v in half], [f"exactly zero: **{v:.1%}**" for v in half],
+                        ["0 to ∞, 50% exact zeros"]],  # the decision helper's ReLU
+                       "about 84%"),
+        "ch_q_slope": ([[f"SELU {float(SELU_LAMBDA * SELU_ALPHA):.4g}"]], "Sigmoid"),
+        "ch_q_speed": ([["ReLU 1.0×"], ["costs 1.0× ReLU"]], "Tanh"),  # ReLU against itself
+    }
+    assert len(figures(at)) == 1  # the histogram; the cost chart waits for its question
+    assert not _histogram(at)["layout"].get("annotations")  # no mean line yet
+    for key, (places, option) in answers.items():
+        assert not any(t in page_text(at) for texts in places for t in texts), key
+        assert not set(MEASURED_COLUMNS[key]) & set(_table(at).columns), key
+        answer(at, key, option)
+        assert all(any(t in page_text(at) for t in texts) for texts in places), key
+        assert set(MEASURED_COLUMNS[key]) <= set(_table(at).columns), key
+    assert len(figures(at)) == 2
+    assert _histogram(at)["layout"]["annotations"][0]["text"] in relu_mean
+
+
+def test_with_questions_hidden_for_presenting_everything_shows():
+    at = open_page(PAGE, {"present": "1", "hide": "controls,questions"})
+    assert set(sum(MEASURED_COLUMNS.values(), [])) <= set(_table(at).columns)
+    assert len(figures(at)) == 2 and "exactly zero: **" in page_text(at)
+
+
 def test_table_puts_measurements_beside_the_stated_properties():
     at = open_page(PAGE)
     assert not at.error and not at.warning and not at.info
-    table = _table(at).set_index("Activation")
-    assert len(table) == len(ACTIVATIONS)
-    relu, tanh, sigmoid = table.loc["ReLU"], table.loc["Tanh"], table.loc["Sigmoid"]
-    assert abs(relu["Mean f(z)"] - 1 / math.sqrt(2 * math.pi)) < 5 * math.sqrt(0.34 / N)
-    assert abs(relu["f(z) = 0"] - 0.5) < 5 * math.sqrt(0.25 / N)
-    assert abs(tanh["Mean f(z)"]) < 5 * 0.63 / math.sqrt(N)
-    assert (relu["Range, observed"], relu["Can die, stated"]) == ("0 to ∞", "yes")
-    assert (sigmoid["Range, observed"], sigmoid["Max |f'|"]) == ("0 to 1", 0.25)
-    assert table.loc["SELU", "Max |f'|"] == pytest.approx(float(SELU_LAMBDA * SELU_ALPHA), rel=1e-12)
-    assert set(table["Range check"]) == {"✓ agrees"}
-    assert table.loc["ReLU", "Time × ReLU"] == 1.0
-    assert all(re.match(r"[✓≈✗] \w+ \(measured (cheap|moderate|expensive)\)", c) for c in table["Cost check"])
-    cost = figures(at)[0]["data"][0]
-    assert len(cost["y"]) == len(ACTIVATIONS)
-
-
+    _answer_all(at)
 def test_selection_changes_the_table_and_the_cost_chart():
     at = open_page(PAGE)
+    answer(at, "ch_q_speed", "GELU")
     at.multiselect(key="ch_acts").set_value(["relu", "gelu"]).run()
     assert list(_table(at)["Activation"]) == ["ReLU", "GELU"]
     assert list(figures(at)[0]["data"][0]["y"]) == ["ReLU", "GELU"]
@@ -89,9 +136,9 @@ def test_an_empty_selection_warns_and_keeps_the_last_one():
 
 def test_histogram_select_changes_the_histogram():
     at = open_page(PAGE)
-    before = figures(at)[1]
+    before = _histogram(at)
     at.selectbox(key="ch_hist").set_value("tanh").run()
-    after = figures(at)[1]
+    after = _histogram(at)
     assert after != before
     centres = plotly_array(after["data"][0]["x"])
     assert -1 < centres.min() < -0.9 and 0.9 < centres.max() < 1  # tanh's outputs fill (-1, 1)

@@ -1,4 +1,5 @@
-"""The landing page through the real app: collapse, bent curves, kinks, URL state, junk links, questions."""
+"""The landing page through the real app: bent curves, kinks, collapse, URL state, junk links, and
+questions that stand before what answers them."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
-from tests.app.conftest import answer, figures, open_page, plotly_array
+from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
 from tests.core.test_nonlinearity import exact_kinks
-from ui.figures_basics import by_depth_figure, matrix_latex, network_curves_figure
+from ui.figures_basics import (by_depth_figure, matrix_latex, network_with_activation_figure,
+                               network_without_activation_figure)
 
 PAGE = "why_nonlinearity"
 PARAM_KEYS = ["nl_layers", "nl_act", "nl_size", "nl_seed"] + [
     f"nl_{a.name}_{p.name}" for a in ACTIVATIONS.values() for p in a.params]
 JUNK = ["", "nan", "inf", "1e309", "-1e309", "abc", "💥", "x" * 5000, "-999", "1e6", "2.5", "relu,💥"]
 RELU = ACTIVATIONS["relu"]
-
 
 
 def _trace(fig: dict, name_start: str) -> tuple[np.ndarray, np.ndarray]:
@@ -50,17 +51,17 @@ def _reference_curve(layers, x, activation=None) -> np.ndarray:
 
 # --- figure builders, directly ------------------------------------------------------------------
 
-def test_network_figure_has_the_three_curves_on_two_panels():
+def test_network_figures_draw_the_activated_curve_and_the_linear_pair_apart():
     x = np.linspace(-3, 3, 11)
-    fig = network_curves_figure(x, 2 * x, 2 * x + 1e-16, np.abs(x), "ReLU", "#009E73")
-    assert [t.name for t in fig.data] == ["No activation (layers one by one)",
-                                          "One collapsed layer W x + b", "With ReLU"]
-    assert fig.data[2].xaxis == "x2" and fig.data[0].xaxis == "x"
-    assert fig.data[2].line.color == "#009E73" and fig.data[1].line.color != "#009E73"
-    np.testing.assert_array_equal(fig.data[2].y, np.abs(x))
-    assert len(network_curves_figure(x, x, x, None, "ReLU", "#009E73").data) == 2
-    blue = network_curves_figure(x, x, x, x, "Sigmoid", "#0072B2")
-    assert blue.data[1].line.color != blue.data[2].line.color  # the collapsed line moves aside
+    activated = network_with_activation_figure(x, np.abs(x), "ReLU", "#009E73")
+    assert [t.name for t in activated.data] == ["With ReLU"] and activated.layout.showlegend
+    assert activated.data[0].line.color == "#009E73"
+    np.testing.assert_array_equal(activated.data[0].y, np.abs(x))
+    linear = network_without_activation_figure(x, 2 * x, 2 * x + 1e-16, "#009E73")
+    assert [t.name for t in linear.data] == ["No activation (layers one by one)", "One collapsed layer W x + b"]
+    assert linear.data[1].line.color != "#009E73"
+    blue = network_without_activation_figure(x, x, x, "#0072B2")
+    assert blue.data[1].line.color != "#0072B2"  # the collapsed line moves aside from a blue activation
 
 
 def test_depth_figure_outlines_the_current_depth():
@@ -78,14 +79,79 @@ def test_matrix_latex_rounds_and_drops_negative_zero():
 
 # --- the page -----------------------------------------------------------------------------------
 
+def _answer_all(at) -> None:
+    for key, option in [("nl_q_line", "a straight line"), ("nl_q_neurons", "exactly 24"),
+                        ("nl_q_depth", "the same number"), ("nl_q_error", "exactly 0")]:
+        answer(at, key, option)
+
+
+def _single_layer_text(layers) -> str:
+    """The multiplied-out line as the page states it, e.g. 'y = -1.45·x + 0.0966'."""
+    w = layers[3][0] @ layers[2][0] @ layers[1][0] @ layers[0][0]
+    b = layers[3][0] @ (layers[2][0] @ (layers[1][0] @ layers[0][1] + layers[1][1]) + layers[2][1]) + layers[3][1]
+    return f"y = {w[0, 0]:.3g}·x {'−' if b[0] < 0 else '+'} {abs(b[0]):.3g}"
+
+
+def test_each_answer_appears_only_after_its_question_is_answered():
+    """Predict first: the single layer the linear stack equals, this network's kink count and the
+    kinks at depths 1 and 6 (exact breakpoint propagation) are nowhere on the page before their
+    questions are answered, nor their charts; then they are."""
+    at = open_page(PAGE)
+    shallow, deep, here = (exact_kinks(nl.scalar_network(d, 8, 6), RELU) for d in (1, 6, 3))
+    answers = {
+        "nl_q_line": (f"No activation: the single layer {_single_layer_text(_reference_net(3, 6))}",
+                      "a curve with kinks"),
+        "nl_q_neurons": (f"Kinks with ReLU on [-3, 3] {here}", "fewer than 24"),
+        "nl_q_depth": (f"**{shallow}** kinks with 1 layer, **{deep}** with 6", "1 hidden layer"),
+    }
+    assert [f["data"][0]["name"] for f in figures(at)] == ["With ReLU"]  # the bent curve only
+    for key, (number, option) in answers.items():
+        assert number not in page_text(at), key
+        answer(at, key, option)
+        assert number in page_text(at), key
+    activated, linear, depth = figures(at)
+    assert [t["name"] for t in linear["data"]] == ["No activation (layers one by one)", "One collapsed layer W x + b"]
+    np.testing.assert_array_equal(plotly_array(depth["data"][0]["y"]),
+                                  [exact_kinks(nl.scalar_network(d, 8, 6), RELU) for d in range(1, 11)])
+    assert not any(m.label.startswith("Largest difference") for m in at.metric)
+    answer(at, "nl_q_error", "exactly 0")
+    assert float(_metric(at, "Largest difference")) < 1e-13  # rounding only
+
+
+def test_the_collapse_error_of_one_layer_is_zero_only_after_the_question():
+    """A single layer has nothing to reorder: the difference is exactly 0, stated after the answer."""
+    at = open_page(PAGE, {"nl_layers": "1"})
+    assert "0.0e+00" not in page_text(at) and "0.00e+00" not in page_text(at)
+    assert "Right" in answer(at, "nl_q_error", "exactly 0")
+    assert _metric(at, "Largest difference") == "0.0e+00" and "Measured: **0.00e+00**" in page_text(at)
+
+
+def test_the_kink_chart_waits_for_both_kink_questions():
+    """Its bar for this depth answers the count question: answering the depth question alone
+    leaves the chart out (a caption says so)."""
+    at = open_page(PAGE)
+    answer(at, "nl_q_depth", "6 hidden layers")
+    assert len(figures(at)) == 1 and any("answered too" in c.value for c in at.caption)
+    answer(at, "nl_q_neurons", "more than 24")
+    assert len(figures(at)) == 2 and not any("answered too" in c.value for c in at.caption)
+
+
+def test_with_questions_hidden_for_presenting_everything_shows():
+    at = open_page(PAGE, {"present": "1", "hide": "controls,questions"})
+    assert len(figures(at)) == 3
+    assert {m.label.split(":")[0] for m in at.metric} >= {"No activation", "Kinks with ReLU on [-3, 3]",
+                                                         "Largest difference"}
+
+
 def test_default_view_shows_a_line_a_collapse_and_the_exact_kink_count():
     at = open_page(PAGE)
     assert not at.error and not at.warning and not at.info
-    curves, depth = figures(at)
+    _answer_all(at)
+    bent_curve, curves, depth = figures(at)
     layers = _reference_net(3, 6)
     x, linear = _trace(curves, "No activation")
     np.testing.assert_allclose(linear, _reference_curve(layers, x), atol=1e-12)
-    _, bent = _trace(curves, "With ReLU")
+    _, bent = _trace(bent_curve, "With ReLU")
     np.testing.assert_allclose(bent, _reference_curve(layers, x, lambda h: np.maximum(h, 0)), atol=1e-12)
     # the product of the weights, multiplied out independently, is the dashed line
     w = layers[3][0] @ layers[2][0] @ layers[1][0] @ layers[0][0]
@@ -101,6 +167,7 @@ def test_default_view_shows_a_line_a_collapse_and_the_exact_kink_count():
 
 def test_the_collapse_demo_shows_the_product_of_the_seeded_matrices():
     at = open_page(PAGE, {"nl_layers": "2", "nl_size": "2", "nl_seed": "5"})
+    answer(at, "nl_q_error", "tiny, below 1e-12 (rounding only)")
     rng = np.random.default_rng(5)
     w1, b1 = rng.normal(0, 1, (2, 2)), rng.normal(0, 0.1, 2)
     w2, b2 = rng.normal(0, 1, (2, 2)), rng.normal(0, 0.1, 2)  # He scale sqrt(2/2) = 1
@@ -150,6 +217,8 @@ def test_smooth_activation_reports_distance_from_a_line_instead_of_kinks():
     expected = _reference_curve(_reference_net(4, 6), x, np.tanh)
     fit = np.polyval(np.polyfit(x, expected, 1), x)
     assert float(_metric(at, "With Tanh: distance")) == pytest.approx(np.max(np.abs(expected - fit)), rel=2e-3)
+    assert not any(m.label.startswith("Kinks") for m in at.metric)
+    answer(at, "nl_q_neurons", "more than 32")  # the ReLU questions follow; no count of Tanh's kinks
     assert not any(m.label.startswith("Kinks") for m in at.metric)
 
 

@@ -1,4 +1,5 @@
-"""The landing page and the choosing page in headless Chromium: widgets move, shared links restore."""
+"""The landing page and the choosing page in headless Chromium: widgets move, shared links restore,
+and what answers a question shows once the question is answered."""
 
 import re
 
@@ -12,7 +13,17 @@ from tests.core.test_nonlinearity import exact_kinks
 pytestmark = pytest.mark.e2e
 
 
-def test_landing_page_layers_slider_by_keyboard(app):
+def _commit(app, key: str, option: str) -> None:
+    """Choose ``option`` in question ``key`` and commit (the widgets' keys name their elements)."""
+    page = app.page
+    page.locator(f".st-key-{key}_choice").get_by_text(option, exact=True).click()
+    app.wait_idle()
+    page.locator(f".st-key-{key}_reveal button:visible").click()  # Streamlit keeps a hidden twin
+    app.wait_idle()
+    app.assert_healthy()
+
+
+def test_landing_page_layers_slider_by_keyboard_and_kinks_after_the_questions(app):
     app.goto("")
     app.assert_healthy()
     page = app.page
@@ -25,13 +36,21 @@ def test_landing_page_layers_slider_by_keyboard(app):
     app.assert_healthy()
     expect(thumb).to_have_value("4")
     expect(page).to_have_url(re.compile(r"nl_layers=4"))
-    kinks = exact_kinks(nl.scalar_network(4, 8, 6), ACTIVATIONS["relu"])
+    charts = page.locator(".js-plotly-plot")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Kinks with ReLU")
+    expect(charts).to_have_count(1)  # the bent curve; what answers the questions waits for them
+    expect(metric).to_have_count(0)
+    kinks = exact_kinks(nl.scalar_network(4, 8, 6), ACTIVATIONS["relu"])
+    _commit(app, "nl_q_neurons", "exactly 32")
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(kinks))
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    _commit(app, "nl_q_depth", "the same number")
+    expect(charts).to_have_count(2)  # kinks against depth
+    _commit(app, "nl_q_line", "a smooth curve")
+    expect(charts).to_have_count(3)  # and the straight line without an activation
+    expect(page.get_by_text("Not quite: the answer is a straight line")).to_be_visible()
 
 
-def test_choosing_page_histogram_select(app):
+def test_choosing_page_histogram_select_and_cost_chart_after_its_question(app):
     app.goto("choosing")
     app.assert_healthy()
     page = app.page
@@ -42,7 +61,10 @@ def test_choosing_page_histogram_select(app):
     app.assert_healthy()
     expect(page).to_have_url(re.compile(r"ch_hist=tanh"))
     expect(page.get_by_role("heading", name="Outputs of Tanh for standard-normal inputs")).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    charts = page.locator(".js-plotly-plot")
+    expect(charts).to_have_count(1)  # the histogram; the cost chart waits for its question
+    _commit(app, "ch_q_speed", "ReLU")
+    expect(charts).to_have_count(2)
 
 
 def test_shared_links_show_the_same_values(app):
