@@ -85,6 +85,7 @@ class Sample:
     """One action: its kind, the page its run drew, what was done, and seconds to script_finished."""
 
     kind: str
+    what: str  # the control: "page", a widget type, "lesson", "settings slider", "sync"
     page: str
     action: str
     seconds: float
@@ -235,7 +236,7 @@ class Tab:
     def _problem(self, text: str) -> None:
         self._run.problems.append(text)
 
-    async def run(self, kind: str, action: str, state: ClientState) -> Run | None:
+    async def run(self, kind: str, what: str, action: str, state: ClientState) -> Run:
         """Send one rerun request and wait for its run to end; record the latency, errors and timeouts."""
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
@@ -269,7 +270,7 @@ class Tab:
             if k == "alert" and e.format in (Alert.ERROR, Alert.WARNING):
                 self.report.alerts[f"{page}: {e.body[:160]}"] += 1
         if not timed_out:
-            self.report.samples.append(Sample(kind, page, action, seconds))
+            self.report.samples.append(Sample(kind, what, page, action, seconds))
         # the browser forgets the values of widgets no longer drawn, and takes a value the script set
         drawn = {e.id: (k, e) for k, e in run.elements.values() if k in CHANGEABLE}
         self.values = {i: v for i, v in self.values.items() if i in drawn}
@@ -285,17 +286,17 @@ class Tab:
         state.widget_states.widgets.extend([s for s, _ in self.values.values()] + list(extra))
         return state
 
-    async def open(self, path: str) -> Run | None:
+    async def open(self, path: str) -> Run:
         """Open a page by its URL, as a new tab does."""
         self.query_string, self.values = "", {}
-        return await self.run("page open", f"opened /{path}", ClientState(query_string="", page_name=path))
+        return await self.run("page open", "page", f"opened /{path}", ClientState(query_string="", page_name=path))
 
-    async def switch(self, path: str) -> Run | None:
+    async def switch(self, path: str) -> Run:
         """Click a page in the sidebar: its script hash, and no query string (the browser drops it)."""
         self.query_string = ""
         state = self._state()
         state.query_string, state.page_script_hash = "", self.pages[path]
-        return await self.run("page switch", f"switched to /{path}", state)
+        return await self.run("page switch", "page", f"switched to /{path}", state)
 
     async def change(self, kind: str, widget, rng: random.Random, action_kind: str = "widget change") -> Run | None:
         """Give one slider, select slider, select box or radio another value, as a user would."""
@@ -306,15 +307,16 @@ class Tab:
         self.values[widget.id] = (widget_state(kind, widget, value), value)
         before = self.last.content(leave_out=widget.id)
         action = f"set {widget.label[:40]!r} to {value!r}"
-        run = await self.run(action_kind, action, self._state())
+        widget_type = "select_slider" if kind == "slider" and widget.options else kind
+        what = widget_type if action_kind == "widget change" else "settings slider"
+        run = await self.run(action_kind, what, action, self._state())
         if action_kind == "widget change":
-            widget_type = "select_slider" if kind == "slider" and widget.options else kind
             self.report.widget_changes.append((widget_type, f"{self.page_of(run.page_hash)}: {action}",
                                                run.content(leave_out=widget.id) != before))
         return run
 
-    async def click(self, button, action_kind: str) -> Run | None:
-        return await self.run(action_kind, f"clicked {button.label!r}",
+    async def click(self, button, action_kind: str, what: str = "button") -> Run:
+        return await self.run(action_kind, what, f"clicked {button.label!r}",
                               self._state([WidgetState(id=button.id, trigger_value=True)]))
 
     async def lab_sync(self, runs: list | None = None) -> Run:
@@ -324,7 +326,7 @@ class Tab:
         payload = json.loads(component.json)
         runs = [run["spec"]["state"] for run in payload["runs"]] if runs is None else runs
         trigger = json.dumps([{"event": "sync", "value": {"run_id": payload["run_id"], "reason": "reset", "runs": runs}}])
-        run = await self.run("lab action", "sync (reset)",
+        run = await self.run("lab action", "sync", "sync (reset)",
                              self._state([WidgetState(id=_make_trigger_id(component.id, "events"),
                                                       json_trigger_value=trigger)]))
         self.report.syncs_read.append(not any("could not be read back" in e.body
@@ -416,7 +418,7 @@ async def lab_student(tab: Tab, rng: random.Random, think: tuple[float, float], 
         lessons = [e for k, e in tab.last.widgets(("button",)) if LESSON_BUTTON in e.id]
         sliders = tab.last.widgets(("slider",))
         if action == "lesson" and lessons:
-            await tab.click(rng.choice(lessons), "lab action")
+            await tab.click(rng.choice(lessons), "lab action", "lesson")
         elif action == "sync" and tab.last.first("bidi_component") is not None:
             await tab.lab_sync()
         elif sliders:
@@ -562,6 +564,17 @@ def resource_rows(report: LoadReport, base: LoadReport | None = None) -> list[st
         f"/ {m['expired']:.0f} |"]
 
 
+def control_rows(report: LoadReport) -> list[str]:
+    """Widget changes and lab actions by the control used: runs, p50, p95, max."""
+    rows = []
+    for kind in ("widget change", "lab action"):
+        for what in sorted({s.what for s in report.samples if s.kind == kind}):
+            values = [s.seconds for s in report.samples if s.kind == kind and s.what == what]
+            rows.append(f"| {class_label(report)} | {kind}: {what} | {len(values)} | {_seconds(percentile(values, 50))} "
+                        f"| {_seconds(percentile(values, 95))} | {_seconds(max(values))} |")
+    return rows
+
+
 def page_rows(report: LoadReport) -> list[str]:
     """Where the time goes: each page's runs (every kind), p50, p95, max."""
     rows = []
@@ -579,7 +592,8 @@ LATENCY_HEAD = ("| class size | kind | runs | p50 s | p95 s | max s (page) | err
 RESOURCE_HEAD = ("| class size | server CPU, cores | runs per second | server CPU per run, ms | this client's CPU, cores "
                  "| other processes' CPU, cores | server memory MiB: fresh / warm / peak / all closed / expired |\n"
                  "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n")
-PAGE_HEAD = "| class size | page | runs | p50 s | p95 s | max s |\n| --- | --- | ---: | ---: | ---: | ---: |\n"
+PAGE_HEAD = "| class size | page (every kind) | runs | p50 s | p95 s | max s |\n| --- | --- | ---: | ---: | ---: | ---: |\n"
+CONTROL_HEAD = "| class size | kind: control | runs | p50 s | p95 s | max s |\n| --- | --- | ---: | ---: | ---: | ---: |\n"
 
 
 def markdown(reports: list[LoadReport], title: str, baselines: list[LoadReport] | None = None) -> str:
@@ -587,7 +601,8 @@ def markdown(reports: list[LoadReport], title: str, baselines: list[LoadReport] 
     pairs = list(zip(reports, baselines or [None] * len(reports)))
     text = (f"### {title}\n\n" + LATENCY_HEAD + "\n".join(r for a, b in pairs for r in latency_rows(a, b)) + "\n\n"
             + RESOURCE_HEAD + "\n".join(r for a, b in pairs for r in resource_rows(a, b)) + "\n\n"
-            + PAGE_HEAD + "\n".join(r for a, _ in pairs for r in page_rows(a)) + "\n")
+            + PAGE_HEAD + "\n".join(r for a, _ in pairs for r in page_rows(a)) + "\n\n"
+            + CONTROL_HEAD + "\n".join(r for a, _ in pairs for r in control_rows(a)) + "\n")
     for report in reports:
         seen = report.errors + report.timeouts + [f"server log: {t}" for t in report.app_tracebacks]
         changed = [c for _, _, c in report.widget_changes]
