@@ -36,10 +36,20 @@ SHIFT = 1000.0
 
 
 def bind_link() -> None:
-    """Seed the widgets from the link; unusable logits, names or T fall back with a notice."""
+    """Seed the widgets from the link; unusable logits, names or T fall back, and one notice says
+    which and why."""
     fresh = {p.key for p in PARAMS if p.key not in st.session_state}
-    bind_url(PARAMS)
     problems = []
+    for p in PARAMS:
+        raw = st.query_params.get_all(p.key)
+        if p.key not in fresh or not raw:
+            continue
+        try:
+            p.parse(raw)
+        except ValueError as err:
+            problems.append(f"`{p.key}` ({markdown_literal(err)}), so the default is shown")
+            del st.query_params[p.key]  # bind_url then falls back as it would, without its own notice
+    bind_url(PARAMS)
     try:
         n = parse_logits(st.session_state[LOGITS.key]).size
     except ValueError as err:
@@ -141,45 +151,72 @@ def cached_sweep(logits: tuple[float, ...]):
     return temperature_sweep(np.array(logits))
 
 
-def sweep_section(z: np.ndarray, names: list[str], t: float, view) -> None:
-    """Bars at the current T beside every class's probability against T, with the stated facts."""
-    sweep = cached_sweep(tuple(z.tolist()))
-    t_lo, t_hi = float(sweep.temperatures[0]), float(sweep.temperatures[-1])
-    left, right = st.columns(2)
-    with left:
+def bars_section(z: np.ndarray, names: list[str], t: float, view, zq: np.ndarray) -> None:
+    """The bars at the current T, beside the question that asks what a temperature does."""
+    if not shown("questions"):
+        bars = st.container()
+    else:
+        bars, asked = st.columns(2)
+        with asked:
+            if not np.array_equal(zq, z):
+                st.caption(f"Your logits tie for the top place, so the questions on this page use "
+                           f"{', '.join(f'{v:g}' for v in zq)} instead.")
+            double_question(zq)
+    with bars:
         show_chart(probability_bars(names, view.probabilities),
                    bars_table(names, z, view.probabilities), name="softmax_probabilities",
                    x_title="class", y_title="probability",
                    alt=f"Bar chart of softmax probabilities at T = {t:g}: " + ", ".join(
                        f"{name} {p:.3g}" for name, p in zip(names, view.probabilities)) + ".")
-    with right:
-        show_chart(sweep_figure(sweep.temperatures, sweep.probabilities, names, t, view.probabilities),
-                   sweep_table(sweep.temperatures, sweep.probabilities, names),
-                   name="softmax_vs_temperature", x_title="temperature T (log scale)",
-                   y_title="probability",
-                   alt=f"Each class's probability against temperature from {t_lo:g} to {t_hi:g} on a "
-                       f"log axis, with T = {t:g} marked; at {t_lo:g} the largest probability is "
-                       f"{sweep.coldest_max:.4g}, at {t_hi:g} the spread is {sweep.hottest_spread:.4g}.")
-    cold = (f"At T = {t_lo:g} the largest probability is **{sweep.coldest_max:.6f}**: "
+
+
+def limits_section(z: np.ndarray, names: list[str], t: float, view, zq: np.ndarray) -> None:
+    """What softmax becomes at either end of T: each question, then the numbers that answer it,
+    then every class's probability against T once both are answered."""
+    st.header("Very cold, very hot")
+    sweep = cached_sweep(tuple(z.tolist()))
+    t_lo, t_hi = float(sweep.temperatures[0]), float(sweep.temperatures[-1])
+    cold_out = cold_question(zq)
+    if cold_out:
+        st.markdown(
+            f"On your logits, at T = {t_lo:g} the largest probability is **{sweep.coldest_max:.6f}**: "
             + (("exactly one-hot in float64: every other class underflows to 0."
                 if sweep.coldest_second == 0 else
                 f"one-hot on the largest logit, to within {sweep.coldest_second:.1e} for the runner-up.")
                if sweep.leaders == 1 else
                f"the {sweep.leaders} tied leaders share it, since no temperature can break a tie."))
-    hot = (f" At T = {t_hi:g} the probabilities differ by at most **{sweep.hottest_spread:.4f}** "
-           f"(uniform is 1/{z.size} = {sweep.uniform:.4f} each)")
-    hot += ("." if sweep.hottest_spread < 0.05 else
-            f", still far from uniform: the logits span {sweep.logit_range:g}, and T has to be large "
-            "compared with that span before the curves flatten.")
-    order = (f" At every one of the {sweep.temperatures.size} temperatures plotted, a larger logit "
-             + ("never gets a smaller probability: temperature changes how sure softmax is, never "
-                "the ranking." if sweep.order_kept else "somewhere gets a smaller probability."))
-    st.markdown(cold + hot + order)
+    hot_out = entropy_question(zq)
+    if hot_out:
+        st.markdown(
+            f"On your logits, at T = {t_hi:g} the probabilities differ by at most "
+            f"**{sweep.hottest_spread:.4f}** (uniform is 1/{z.size} = {sweep.uniform:.4f} each)"
+            + ("." if sweep.hottest_spread < 0.05 else
+               f", still far from uniform: the logits span {sweep.logit_range:g}, and T has to be "
+               "large compared with that span before the curves flatten."))
+    if not (cold_out and hot_out):
+        st.caption(f"Each class's probability against T, from {t_lo:g} to {t_hi:g}, appears here once "
+                   "both questions are answered.")
+        return
+    show_chart(sweep_figure(sweep.temperatures, sweep.probabilities, names, t, view.probabilities),
+               sweep_table(sweep.temperatures, sweep.probabilities, names),
+               name="softmax_vs_temperature", x_title="temperature T (log scale)",
+               y_title="probability",
+               alt=f"Each class's probability against temperature from {t_lo:g} to {t_hi:g} on a "
+                   f"log axis, with T = {t:g} marked; at {t_lo:g} the largest probability is "
+                   f"{sweep.coldest_max:.4g}, at {t_hi:g} the spread is {sweep.hottest_spread:.4g}.")
+    st.markdown(f"At every one of the {sweep.temperatures.size} temperatures plotted, a larger logit "
+                + ("never gets a smaller probability: temperature changes how sure softmax is, never "
+                   "the ranking." if sweep.order_kept else "somewhere gets a smaller probability."))
 
 
-def stability_section(z: np.ndarray, names: list[str], t: float) -> None:
-    """The naive and the max-shifted formula side by side on the same logits, and why they agree."""
+def stability_section(z: np.ndarray, names: list[str], t: float, zq: np.ndarray) -> None:
+    """Whether a shift changes softmax, then the naive and the max-shifted formula side by side on
+    the same logits, and why they agree."""
     st.header("Numerical stability: subtract the maximum first")
+    if not shift_question(zq):
+        st.caption("The naive and the max-subtracted formula, side by side on your logits, appear "
+                   "here once you answer.")
+        return
     comp = compare_formulas(z, t)
     naive_table, stable_table = stability_tables(
         names, comp.scaled, comp.naive_exponentials, comp.naive_probabilities, comp.shifted,
@@ -233,65 +270,74 @@ def jacobian_section(names: list[str], t: float, view) -> None:
         f"logits z, divide by T = {t:g}.")
 
 
-def questions_section(z: np.ndarray) -> None:
-    """Predict-then-reveal questions, answered by the core on the spot."""
-    st.header("Predict, then reveal")
-    zq = question_logits(z)
+def cold_question(zq: np.ndarray) -> bool:
+    """What softmax becomes as T -> 0, answered at a temperature cold enough to show it."""
     zq_text = ", ".join(f"{v:g}" for v in zq)
-    if not np.array_equal(zq, z):
-        st.caption(f"Your logits tie for the top place, so these questions use {zq_text} instead.")
-
     cold = cold_temperature(zq)
     frozen = softmax_view(zq, cold)
     kind = limit_kind(frozen.probabilities)
     limit_options = ["Uniform: every class gets 1/n", "One-hot: all of it on the largest logit",
                      "The same as at T = 1", "NaN: it breaks down"]
-    question("sm_q_cold", f"For the logits {zq_text}, what does softmax become as T → 0?", limit_options,
-             {"uniform": 0, "one-hot": 1}.get(kind, 2),
-             f"At T = {cold:.3g} the largest probability is **{frozen.max_probability:.6f}** and every "
-             + ("other class gets exactly 0 in float64 (its e^((z − m)/T) underflows)"
-                if frozen.second_probability == 0 else
-                f"other class gets at most {frozen.second_probability:.2e}")
-             + ": dividing by a tiny T "
-             "stretches the gaps between logits until the largest one takes everything (the stable "
-             "formula never breaks down).")
+    return question(
+        "sm_q_cold", f"For the logits {zq_text}, what does softmax become as T → 0?", limit_options,
+        {"uniform": 0, "one-hot": 1}.get(kind, 2),
+        f"At T = {cold:.3g} the largest probability is **{frozen.max_probability:.6f}** and every "
+        + ("other class gets exactly 0 in float64 (its e^((z − m)/T) underflows)"
+           if frozen.second_probability == 0 else
+           f"other class gets at most {frozen.second_probability:.2e}")
+        + ": dividing by a tiny T stretches the gaps between logits until the largest one takes "
+        "everything (the stable formula never breaks down).")
 
+
+def double_question(zq: np.ndarray) -> bool:
+    """Which temperature doubling the logits amounts to, answered by the gaps at each candidate."""
+    zq_text = ", ".join(f"{v:g}" for v in zq)
     gaps = equivalent_temperature_gaps(zq, 2.0, DOUBLING_CANDIDATES)
     best = min(gaps, key=gaps.get)
     doubled_text = ", ".join(f"{v:g}" for v in 2.0 * zq)
-    question("sm_q_double", f"Doubling every logit ({zq_text} becomes {doubled_text}) at T = 1 gives "
-             "the same probabilities as the original logits at which temperature?",
-             [f"T = {c:g}" + (" (doubling changes nothing)" if c == 1 else "")
-              for c in DOUBLING_CANDIDATES],
-             DOUBLING_CANDIDATES.index(best),
-             "Largest difference |softmax(2z) − softmax(z/T)|: "
-             + ", ".join(f"T = {c:g}: {g:.1e}" for c, g in gaps.items())
-             + f". Since 2z = z / {best:g}, scaling the logits is the same as dividing by a temperature.")
+    return question(
+        "sm_q_double", f"Doubling every logit ({zq_text} becomes {doubled_text}) at T = 1 gives the "
+        "same probabilities as the original logits at which temperature?",
+        [f"T = {c:g}" + (" (doubling changes nothing)" if c == 1 else "") for c in DOUBLING_CANDIDATES],
+        DOUBLING_CANDIDATES.index(best),
+        "Largest difference |softmax(2z) − softmax(z/T)|: "
+        + ", ".join(f"T = {c:g}: {g:.1e}" for c, g in gaps.items())
+        + f". Since 2z = z / {best:g}, scaling the logits is the same as dividing by a temperature.")
 
+
+def shift_question(zq: np.ndarray) -> bool:
+    """Whether adding a constant changes softmax, answered by the largest change and the naive
+    formula's fate on the shifted logits."""
+    zq_text = ", ".join(f"{v:g}" for v in zq)
     gap = shift_gap(zq, SHIFT)
     _, naive_problem = naive_softmax_report(zq + SHIFT)
-    question("sm_q_shift", f"Does adding {SHIFT:g} to every logit ({zq_text}) change the probabilities?",
-             ["Yes: the largest logit takes almost everything", "No: they stay the same",
-              "Yes: they all become equal"],
-             1 if gap < 1e-9 else 0,
-             f"The stable softmax gives the same probabilities: the largest change is {gap:.1e}, "
-             f"rounding in z + {SHIFT:g} and nothing more (softmax only sees differences between "
-             "logits). "
-             + (f"The naive formula, though, fails on z + {SHIFT:g}: {naive_problem}" if naive_problem
-                else f"The naive formula happens to survive z + {SHIFT:g} here."))
+    return question(
+        "sm_q_shift", f"Does adding {SHIFT:g} to every logit ({zq_text}) change the probabilities?",
+        ["Yes: the largest logit takes almost everything", "No: they stay the same",
+         "Yes: they all become equal"],
+        1 if gap < 1e-9 else 0,
+        f"The stable softmax gives the same probabilities: the largest change is {gap:.1e}, "
+        f"rounding in z + {SHIFT:g} and nothing more (softmax only sees differences between logits). "
+        + (f"The naive formula, though, fails on z + {SHIFT:g}: {naive_problem}" if naive_problem
+           else f"The naive formula happens to survive z + {SHIFT:g} here."))
 
+
+def entropy_question(zq: np.ndarray) -> bool:
+    """What the entropy approaches as T grows, answered at a temperature hot enough to show it."""
+    zq_text = ", ".join(f"{v:g}" for v in zq)
     hot = hot_temperature(zq)
     melted = softmax_view(zq, hot)
     h_hot, log_n = melted.entropy_nats, melted.max_entropy_nats
     levels = {"0 nats: it becomes certain": 0.0, "1 nat": 1.0,
               "log n: the entropy of uniform probabilities": log_n,
               "It grows without bound": math.inf}
-    question("sm_q_entropy", f"As T grows very large, what does the entropy of softmax({zq_text} / T) "
-             "approach?", list(levels),
-             list(levels).index(min(levels, key=lambda k: abs(levels[k] - h_hot))),
-             f"At T = {hot:g} the entropy is **{h_hot:.6f}** nats against the ceiling log {zq.size} = "
-             f"{log_n:.6f}: the probabilities are almost uniform, the most uncertain distribution "
-             "over n classes. Entropy can never exceed log n.")
+    return question(
+        "sm_q_entropy", f"As T grows very large, what does the entropy of softmax({zq_text} / T) "
+        "approach?", list(levels),
+        list(levels).index(min(levels, key=lambda k: abs(levels[k] - h_hot))),
+        f"At T = {hot:g} the entropy is **{h_hot:.6f}** nats against the ceiling log {zq.size} = "
+        f"{log_n:.6f}: the probabilities are almost uniform, the most uncertain distribution over "
+        "n classes. Entropy can never exceed log n.")
 
 
 st.title("Softmax temperature")
@@ -306,10 +352,11 @@ temperature = float(st.session_state[TEMPERATURE.key])
 current = softmax_view(logits, temperature)
 st.latex(r"p_i = \operatorname{softmax}(z / T)_i = \frac{e^{z_i/T}}{\sum_{j=1}^{n} e^{z_j/T}}")
 readouts(current, class_names, logits.size)
-sweep_section(logits, class_names, temperature, current)
-stability_section(logits, class_names, temperature)
+asked = question_logits(logits)
+bars_section(logits, class_names, temperature, current, asked)
+limits_section(logits, class_names, temperature, current, asked)
+stability_section(logits, class_names, temperature, asked)
 jacobian_section(class_names, temperature, current)
-questions_section(logits)
 if shown("notes"):
     st.header("Where temperature is used")
     st.markdown(

@@ -123,11 +123,11 @@ def log_gap(ratio: float) -> float:
 # --------------------------------------------------------------------------- theory
 
 
-def theory_section(name: str, params: dict[str, float]) -> None:
-    """The chain rule, the per-layer slope bounds and the 0.25^n chart with reference values."""
+def theory_section(name: str, params: dict[str, float]) -> bool:
+    """The chain rule and the per-layer slope factors; then the question about 0.25^10, and once it
+    is answered the numbers and the chart of the slope products. Returns whether it is answered."""
     st.header("Theory: every layer multiplies the gradient by f′")
     sig, tanh, relu = (dp.slope_summary(a) for a in (SIGMOID, TANH, RELU))
-    below = dp.layers_until_below(TINY, sig.max_slope)
     st.markdown(
         "Backpropagation applies the chain rule layer by layer, from the output back to the input "
         "($z_l = W_l h_{l-1} + b_l$ is a layer's input, $h_l = f(z_l)$ its output):")
@@ -139,11 +139,17 @@ def theory_section(name: str, params: dict[str, float]) -> None:
     relu_values = " and ".join(f"{v:g}" for v in relu.values) if relu.values else "many values"
     st.markdown(
         f"Each sigmoid layer contributes a factor $\\sigma'(z) \\le {sig.max_slope:g}$, so after "
-        f"$n$ sigmoid layers the slope factors multiply to at most ${sig.max_slope:g}^n$: "
-        f"**{sci(float(dp.sigmoid_bound(10)))}** after 10 layers, already below "
-        f"{sci(TINY)} from n = {below} on. Tanh's factor is at most {tanh.max_slope:g} (reached only "
-        f"at z = 0), and ReLU's is exactly {relu_values}: {relu.max_slope:g} for an active unit, which "
+        f"$n$ sigmoid layers the slope factors alone multiply to at most ${sig.max_slope:g}^n$ (the "
+        f"weights multiply in too). Tanh's factor is at most {tanh.max_slope:g} (reached only at "
+        f"z = 0), and ReLU's is exactly {relu_values}: {relu.max_slope:g} for an active unit, which "
         f"passes the gradient on unchanged, {relu.min_slope:g} for an inactive one, which blocks it.")
+    if not bound_question():
+        st.caption(f"How fast {sig.max_slope:g}ⁿ falls, charted against n with its values at 10 and "
+                   f"{dp.MAX_DEPTH} layers, appears here once you answer.")
+        return False
+    below = dp.layers_until_below(TINY, sig.max_slope)
+    st.markdown(f"{sig.max_slope:g}{superscript(10)} = **{sci(float(dp.sigmoid_bound(10)))}**: the "
+                f"slope factors alone are below {sci(TINY)} from n = {below} sigmoid layers on.")
     n = dp.layer_counts()
     # tanh's and ReLU's lines coincide (both 1ⁿ): their dashes let both show through
     lines = [Line(f"Sigmoid: {sig.max_slope:g}ⁿ", dp.sigmoid_bound(n), activation_colour("sigmoid")),
@@ -172,9 +178,10 @@ def theory_section(name: str, params: dict[str, float]) -> None:
     with right:
         st.metric(f"{sig.max_slope:g}{superscript(10)} (10 sigmoid layers)",
                   sci(float(dp.sigmoid_bound(10))))
-        st.metric(f"Layers until the bound is below {sci(TINY)}", f"{below}")
+        st.metric(f"Layers until {sig.max_slope:g}ⁿ < {sci(TINY)}", f"{below}")
         st.metric(f"{sig.max_slope:g}{superscript(n[-1])} ({n[-1]} sigmoid layers)",
                   sci(float(dp.sigmoid_bound(n[-1]))))
+    return True
 
 
 # --------------------------------------------------------------------------- measurement
@@ -230,8 +237,11 @@ def comparison_runs(s: dict) -> dict[str, dp.DepthRun]:
     return runs
 
 
-def measurement_section(s: dict) -> None:
-    """Gradient per layer with the bound, the verdict, activation histograms and saturation."""
+def measurement_section(s: dict, bound_out: bool) -> None:
+    """The verdict, gradient per layer, activation histograms and saturation, each question before
+    what answers it: the reference networks join the verdict and the gradient chart once the
+    initialisation question is answered, the saturation chart once the zeros question is; the
+    0.25ⁿ line waits for the theory's question (``bound_out``)."""
     run = run_of(s["name"], s["init"], depth=s["depth"], width=s["width"], seed=s["seed"],
                  params=s["params"], scale=s["scale"])
     label = net_label(s["name"], s["init"], s["params"], s["scale"])
@@ -239,25 +249,40 @@ def measurement_section(s: dict) -> None:
     if not run.finite:
         st.warning("Some values overflowed to infinity or NaN: the weights are too large for this "
                    "depth. The charts leave those values out.", icon=":material/warning:")
-    verdict(run, label, s, compare)
-    gradient_chart(run, label, s, compare)
+    init_out = init_question(s)
+    verdict(run, label, s, compare if init_out else {}, bound_out)
+    if compare and not init_out:
+        st.caption(f"{joins(compare)} these numbers and the chart, at the same depth, width and "
+                   "seed, once you answer the question above.")
+    gradient_chart(run, label, s, compare if init_out else {}, bound_out)
+    zeros_out = zeros_question(s)
     left, right = st.columns(2)
     with left:
         histogram_chart(run, label)
     with right:
-        saturation_chart(run, label, s, compare)
+        saturation_chart(run, label, s, compare if zeros_out else {})
+        if compare and not zeros_out:
+            st.caption(f"{joins(compare)} this chart once you answer the question above.")
+    xavier_question(s)
 
 
-def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
-    """The computed headline: layer 1's gradient relative to the output layer's."""
+def joins(compare: dict) -> str:
+    """'ReLU + He joins' or 'ReLU + He and Sigmoid + Xavier join': what a question holds back."""
+    return " and ".join(compare) + (" joins" if len(compare) == 1 else " join")
+
+
+def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict, bound_out: bool) -> None:
+    """The computed headline: layer 1's gradient relative to the output layer's (and, once the
+    theory's question is answered, what the sigmoid's slopes alone allow)."""
     bound = float(dp.sigmoid_bound(s["depth"]))
     first = run.first_layer_ratio
     st.markdown(
         f"**{label}**, {s['depth']} layers of {s['width']} units, seed {s['seed']}: the gradient at "
-        f"layer 1 is **{sci(first)}** of the output layer's "
-        f"(the sigmoid's slopes alone multiply to at most {dp.SIGMOID_MAX_SLOPE:g}{superscript(s['depth'])} = "
-        f"{sci(bound)}; the weights multiply in too, so the measured gradient can sit above or below it)."
-        + (" It underflowed to exactly 0 in float64." if first == 0 else ""))
+        f"layer 1 is **{sci(first)}** of the output layer's"
+        + (f" (the sigmoid's slopes alone multiply to at most {dp.SIGMOID_MAX_SLOPE:g}"
+           f"{superscript(s['depth'])} = {sci(bound)}; the weights multiply in too, so the measured "
+           "gradient can sit above or below it)" if bound_out else "")
+        + "." + (" It underflowed to exactly 0 in float64." if first == 0 else ""))
     cells = [(label, first)] + [(lab, r.first_layer_ratio) for lab, (_, r) in compare.items()]
     st.caption("Gradient at layer 1 ÷ gradient at the output, ‖∂L/∂z₁‖ ÷ ‖∂L/∂h_L‖ over the batch:")
     for column, (lab, value) in zip(st.columns(len(cells)), cells):
@@ -271,17 +296,18 @@ def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
                     f"({sci(kept[alive])}), while **{worst}** {change} {sci(kept[worst])}.")
 
 
-def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:
-    """Relative gradient per layer, on a log axis, with the 0.25^n bound overlaid."""
+def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict, bound_out: bool) -> None:
+    """Relative gradient per layer, on a log axis; the slopes-alone 0.25^n line once ``bound_out``."""
     lines = [Line(label, run.grad_ratio, activation_colour(s["name"]))]
     lines += [Line(lab, r.grad_ratio, activation_colour(name), "dash")
               for lab, (name, r) in compare.items()]
-    lines.append(Line(f"sigmoid slopes alone ≤ {dp.SIGMOID_MAX_SLOPE:g}ⁿ, n = L − l + 1 (weights not included)",
-                      dp.sigmoid_bound(run.layers_passed), GREY, "dot"))
-    own = own_max_slope(s["name"], s["params"])
-    if own is not None and own != dp.SIGMOID_MAX_SLOPE:
-        lines.append(Line(f"{CHOICES[s['name']].display_name} slopes alone ≤ {own:.4g}ⁿ",
-                          dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
+    if bound_out:
+        lines.append(Line(f"sigmoid slopes alone ≤ {dp.SIGMOID_MAX_SLOPE:g}ⁿ, n = L − l + 1 "
+                          "(weights not included)", dp.sigmoid_bound(run.layers_passed), GREY, "dot"))
+        own = own_max_slope(s["name"], s["params"])
+        if own is not None and own != dp.SIGMOID_MAX_SLOPE:
+            lines.append(Line(f"{CHOICES[s['name']].display_name} slopes alone ≤ {own:.4g}ⁿ",
+                              dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
     show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),
                name="vg_gradients", x_title="layer l (the gradient flows from layer L back to 1)",
                y_title="‖∂L/∂z_l‖ ÷ ‖∂L/∂h_L‖ (log scale)", height=440,
@@ -293,8 +319,11 @@ def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None
                "keep the shared server busy for seconds)" if batch < dp.DEFAULT_BATCH else "")
     st.caption(f"Measured on a batch of {batch} standard-normal inputs{smaller}, loss L = a "
                "fixed random read-out of the last layer. Gaps on the log axis are exact zeros (underflow). "
-               "The dotted line bounds only the product of the activation's slopes; each layer's weights "
-               "multiply the gradient too, so large weights can lift it above the line.")
+               + ("The dotted line bounds only the product of the activation's slopes; each layer's "
+                  "weights multiply the gradient too, so large weights can lift it above the line."
+                  if bound_out else
+                  f"The line for the slopes alone, {dp.SIGMOID_MAX_SLOPE:g}ⁿ, joins the chart once you "
+                  "answer the theory's question."))
 
 
 def histogram_chart(run: dp.DepthRun, label: str) -> None:
@@ -360,52 +389,71 @@ def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> No
 # --------------------------------------------------------------------------- questions
 
 
-def questions_section(s: dict) -> None:
-    """Predict-then-reveal questions answered by the core on the spot."""
-    st.header("Predict, then reveal")
+def question_runs(s: dict) -> dict[str, dp.DepthRun]:
+    """The networks the questions ask about: ReLU at QUESTION_DEPTH layers under each init, at the
+    page's width and seed (cached, so every question shares them)."""
+    shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
+    return {dp.INIT_LABELS["he"]: run_of("relu", "he", **shape),
+            dp.INIT_LABELS["xavier"]: run_of("relu", "xavier", **shape),
+            f"Plain normal N(0, {QUESTION_NORMAL_SCALE:g})":
+                run_of("relu", "normal", scale=QUESTION_NORMAL_SCALE, **shape)}
+
+
+def bound_question() -> bool:
+    """How small 0.25^10 is, answered by its value and the next two."""
     bound10 = float(dp.sigmoid_bound(10))
     exponent = math.log10(bound10)
     answer = min(range(len(BOUND_OPTIONS)), key=lambda i: abs(list(BOUND_OPTIONS.values())[i] - exponent))
-    question("vg_q_bound", "After 10 sigmoid layers, the bound on the gradient factor is about:",
-             list(BOUND_OPTIONS), answer,
-             f"{dp.SIGMOID_MAX_SLOPE:g}{superscript(10)} = **{bound10:.4e}**, just below "
-             f"{sci(TINY)}; after 20 layers "
-             f"it is {sci(float(dp.sigmoid_bound(20)))} and after 50, {sci(float(dp.sigmoid_bound(50)))}.")
+    return question(
+        "vg_q_bound", "After 10 sigmoid layers, the slope factors alone multiply to at most about:",
+        list(BOUND_OPTIONS), answer,
+        f"{dp.SIGMOID_MAX_SLOPE:g}{superscript(10)} = **{bound10:.4e}**, just below {sci(TINY)}; after "
+        f"20 layers it is {sci(float(dp.sigmoid_bound(20)))} and after 50, "
+        f"{sci(float(dp.sigmoid_bound(50)))}.")
 
-    shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
-    inits = {dp.INIT_LABELS["he"]: run_of("relu", "he", **shape),
-             dp.INIT_LABELS["xavier"]: run_of("relu", "xavier", **shape),
-             f"Plain normal N(0, {QUESTION_NORMAL_SCALE:g})":
-                 run_of("relu", "normal", scale=QUESTION_NORMAL_SCALE, **shape)}
-    ratios = {k: r.first_layer_ratio for k, r in inits.items()}
+
+def init_question(s: dict) -> bool:
+    """Which init keeps a deep ReLU network's gradient, answered by the three measured ratios."""
+    ratios = {k: r.first_layer_ratio for k, r in question_runs(s).items()}
     best = min(ratios, key=lambda k: log_gap(ratios[k]))
-    question("vg_q_init", f"A {QUESTION_DEPTH}-layer ReLU network of width {s['width']}: which "
-             "initialisation keeps the layer-1 gradient closest to the output gradient?",
-             list(ratios), list(ratios).index(best),
-             "Layer-1 gradient ÷ output gradient, measured (seed "
-             f"{s['seed']}): " + "; ".join(f"{k}: **{sci(v)}**" for k, v in ratios.items())
-             + ". He's std √(2/width) doubles the variance to make up for ReLU zeroing half the units.")
+    return question(
+        "vg_q_init", f"A {QUESTION_DEPTH}-layer ReLU network of width {s['width']}: which "
+        "initialisation keeps the layer-1 gradient closest to the output gradient?",
+        list(ratios), list(ratios).index(best),
+        f"Layer-1 gradient ÷ output gradient, measured (seed {s['seed']}): "
+        + "; ".join(f"{k}: **{sci(v)}**" for k, v in ratios.items())
+        + ". He's std √(2/width) doubles the variance to make up for ReLU zeroing half the units.")
 
-    he = inits[dp.INIT_LABELS["he"]]
+
+def zeros_question(s: dict) -> bool:
+    """What share of a ReLU layer's outputs is exactly 0, answered by the He network's layers."""
+    he = question_runs(s)[dp.INIT_LABELS["he"]]
     zeros = float(he.zero_fraction.mean())
     nearest = min(ZERO_OPTIONS, key=lambda k: abs(ZERO_OPTIONS[k] - zeros))
-    question("vg_q_zeros", "In a ReLU layer at He initialisation, what share of the outputs is exactly 0?",
-             list(ZERO_OPTIONS), list(ZERO_OPTIONS).index(nearest),
-             f"Measured: **{zeros:.1%}** on average over the {QUESTION_DEPTH} layers (from "
-             f"{he.zero_fraction.min():.1%} to {he.zero_fraction.max():.1%}). The weights are "
-             "symmetric around 0, so about half of the pre-activations are negative and ReLU zeroes them.")
+    return question(
+        "vg_q_zeros", "In a ReLU layer at He initialisation, what share of the outputs is exactly 0?",
+        list(ZERO_OPTIONS), list(ZERO_OPTIONS).index(nearest),
+        f"Measured: **{zeros:.1%}** on average over the {QUESTION_DEPTH} layers (from "
+        f"{he.zero_fraction.min():.1%} to {he.zero_fraction.max():.1%}). The weights are symmetric "
+        "around 0, so about half of the pre-activations are negative and ReLU zeroes them.")
 
+
+def xavier_question(s: dict) -> bool:
+    """Which activation keeps the gradient under Xavier, answered by the three measured ratios."""
+    shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
     acts = {CHOICES[n].display_name: run_of(n, "xavier", **shape).first_layer_ratio
             for n in ("sigmoid", "tanh", "relu") if n in CHOICES}
     most = max(acts, key=lambda k: acts[k])
-    question("vg_q_xavier", f"With Xavier initialisation and {QUESTION_DEPTH} layers of width "
-             f"{s['width']}, which activation keeps the largest share of the gradient at layer 1?",
-             list(acts), list(acts).index(most),
-             "Layer-1 gradient ÷ output gradient: "
-             + "; ".join(f"{k}: **{sci(v)}**" for k, v in acts.items())
-             + f". Tanh's slope is {dp.max_slope(TANH):g} at 0, near where Xavier keeps its inputs; "
-             f"sigmoid's is at most {dp.SIGMOID_MAX_SLOPE:g}; ReLU switches off about half the units "
-             "per layer, which Xavier does not make up for (He does).")
+    relu_off = float(question_runs(s)[dp.INIT_LABELS["xavier"]].zero_fraction.mean())
+    return question(
+        "vg_q_xavier", f"With Xavier initialisation and {QUESTION_DEPTH} layers of width "
+        f"{s['width']}, which activation keeps the largest share of the gradient at layer 1?",
+        list(acts), list(acts).index(most),
+        "Layer-1 gradient ÷ output gradient: "
+        + "; ".join(f"{k}: **{sci(v)}**" for k, v in acts.items())
+        + f". Tanh's slope is {dp.max_slope(TANH):g} at 0, near where Xavier keeps its inputs; "
+        f"sigmoid's is at most {dp.SIGMOID_MAX_SLOPE:g}; ReLU switches off {relu_off:.0%} of the units "
+        "per layer here, which Xavier does not make up for (He does).")
 
 
 def notes_section() -> None:
@@ -437,8 +485,9 @@ st.title("Vanishing gradients")
 st.markdown("Why deep sigmoid networks stop learning, and how ReLU with He initialisation keeps the "
             "gradient alive: first the bound, then a measured network.")
 bind_url(PARAMS)
+bound_answered = True  # the theory's question is asked before anything that can fail
 try:
-    theory_section(st.session_state[ACT.key], params_of(st.session_state[ACT.key]))
+    bound_answered = theory_section(st.session_state[ACT.key], params_of(st.session_state[ACT.key]))
 except ValueError as err:
     st.error(f"Could not compute the bound: {err}", icon=":material/error:")
 st.header("Measurement: a random deep network")
@@ -446,9 +495,8 @@ with controls():
     controls_panel()
 settings = current_settings()
 try:
-    measurement_section(settings)
+    measurement_section(settings, bound_answered)
 except ValueError as err:
     st.error(f"Could not measure this network: {err}", icon=":material/error:")
-questions_section(settings)
 if shown("notes"):
     notes_section()

@@ -1,5 +1,6 @@
 """The softmax temperature page through the real app: widgets, presets, URL, junk links, bad logits,
-the stability comparison, the Jacobian and the questions, checked against 50-digit mpmath."""
+the stability comparison, the Jacobian and the questions (each before what answers it), checked
+against 50-digit mpmath."""
 
 import base64
 import re
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from activations_core.logits import PRESETS
-from tests.app.conftest import figures, open_page
+from tests.app.conftest import figures, open_page, page_text
 
 mp.mp.dps = 50
 PAGE = "softmax_temperature"
@@ -17,6 +18,7 @@ PARAM_KEYS = ["sm_logits", "sm_names", "sm_t"]
 BOX = "sm_logits_text"
 JUNK = ["", "nan", "inf", "1e309", "-1e309", "abc", "💥", "x" * 5000, "-999", "1,,2"]
 BAD_LOGITS = ["abc", "1,,2", "inf", "x" * 10_000, "5", "1e309", "nan", "", "1, two, 3"]
+RIGHT = {"sm_q_double": "T = 0.5", "sm_q_cold": "One-hot", "sm_q_entropy": "log n", "sm_q_shift": "No"}
 
 
 def _array(value) -> np.ndarray:
@@ -49,16 +51,67 @@ def _text(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def _answer(at, key: str, option_start: str) -> str:
+    radio = at.radio(key=f"{key}_choice")
+    option = next(o for o in radio.options if o.startswith(option_start))
+    radio.set_value(option).run()
+    at.button(key=f"{key}_reveal").click().run()
+    assert not at.exception
+    return option
+
+
+def _answer_all(at, keys=tuple(RIGHT)) -> None:
+    """Commit the right answer to each question in ``keys``: everything they hold back is drawn."""
+    for key in keys:
+        _answer(at, key, RIGHT[key])
+
+
+def _entropy(p) -> mp.mpf:
+    return -mp.fsum(q * mp.log(q) for q in p)
+
+
+def test_each_answer_appears_only_after_its_question_is_answered():
+    """Predict first: the numbers that answer a question are nowhere on the page before it is
+    answered, then they are: the gap at the wrong candidate T = 2, the runner-up at T = 0.01, the
+    entropy at a very hot T and the spread at T = 100, and the change that adding 1000 makes (the
+    rounding of 0.1 + 1000 to float64, evaluated exactly)."""
+    at = open_page(PAGE)
+    z = ["2.0", "1.0", "0.1"]
+    doubled, at_two = mp_softmax(["4.0", "2.0", "0.2"]), mp_softmax(z, 2)
+    cold, hot = mp_softmax(z, "0.01"), mp_softmax(z, 100)
+    very_hot = mp_softmax(z, 10_000 * (2.0 - 0.1))  # 10^4 times the logits' span
+    shifted = mp_softmax([mp.mpf(float(v) + 1000.0) for v in z])  # the float64 logits, exactly
+    unshifted = mp_softmax([mp.mpf(float(v)) for v in z])
+    answers = {
+        "sm_q_double": [f"T = 2: {float(max(abs(a - b) for a, b in zip(doubled, at_two))):.1e}"],
+        "sm_q_cold": [f"within {float(cold[1]):.1e} for the runner-up"],  # e^-100: 3.7e-44
+        "sm_q_entropy": [f"the entropy is **{float(_entropy(very_hot)):.6f}** nats",
+                         f"differ by at most **{float(max(hot) - min(hot)):.4f}**"],
+        "sm_q_shift": [f"the largest change is "
+                       f"{float(max(abs(a - b) for a, b in zip(shifted, unshifted))):.1e}"],
+    }
+    assert len(figures(at)) == 2 and not at.dataframe  # bars and Jacobian: no sweep, no formula tables
+    for key, numbers in answers.items():
+        for number in numbers:
+            assert number not in page_text(at), (key, number)
+        _answer(at, key, RIGHT[key])
+        for number in numbers:
+            assert number in page_text(at), (key, number)
+    assert len(figures(at)) == 3 and len(at.dataframe) == 2  # the sweep and both formulas' tables
+
+
 def test_default_view_states_facts_that_match_mpmath():
     at = open_page(PAGE)
     assert not at.error and not at.warning and not at.info
+    _answer_all(at)
+    assert not at.error
     figs = figures(at)
     assert len(figs) == 3  # bars, probability against T, Jacobian
     names, probs = _bars(at)
     ref = mp_softmax(["2.0", "1.0", "0.1"])
     assert names == ["class 1", "class 2", "class 3"]
     np.testing.assert_allclose(probs, [float(v) for v in ref], rtol=1e-14)
-    h = -mp.fsum(p * mp.log(p) for p in ref)
+    h = _entropy(ref)
     assert _metrics(at) == {"Max probability": f"{float(ref[0]):.4f}", "Argmax class": "class 1",
                             "Entropy (nats)": f"{float(h):.4f}",
                             "Entropy (bits)": f"{float(h / mp.log(2)):.4f}",
@@ -68,11 +121,12 @@ def test_default_view_states_facts_that_match_mpmath():
     assert f"within {float(cold[1]):.1e} for the runner-up" in text  # e^-100: 3.7e-44
     assert f"differ by at most **{float(max(hot) - min(hot)):.4f}**" in text
     assert "never gets a smaller probability" in text
-    assert at.success[0].value.startswith("No overflow at these logits")
+    assert any(s.value.startswith("No overflow at these logits") for s in at.success)
 
 
 def test_sweep_plots_every_class_on_a_log_axis_and_marks_t():
     at = open_page(PAGE, {"sm_t": "0.25"})
+    _answer_all(at, ["sm_q_cold", "sm_q_entropy"])
     fig = figures(at)[1]
     assert fig["layout"]["xaxis"]["type"] == "log"
     lines = [t for t in fig["data"] if t.get("mode") == "lines" and t["name"].startswith("class")]
@@ -98,7 +152,9 @@ def test_sweep_plots_every_class_on_a_log_axis_and_marks_t():
 ], ids=["logits", "temperature", "names", "preset"])
 def test_each_main_widget_changes_the_plotted_data(change):
     at = open_page(PAGE)
+    _answer_all(at)
     before = figures(at)
+    assert len(before) == 3
     change(at).run()
     assert not at.exception and not at.error
     after = figures(at)
@@ -125,6 +181,7 @@ def test_preset_fills_the_text_boxes():
 
 def test_every_preset_renders_with_probabilities_matching_mpmath():
     at = open_page(PAGE)
+    _answer_all(at)
     for i, preset in enumerate(PRESETS):
         at.button(key=f"sm_preset_{i}").click().run()
         assert not at.exception and not at.error, preset.label
@@ -157,15 +214,27 @@ def test_a_temperature_between_steps_snaps_to_the_nearest_with_a_notice():
 
 
 @pytest.mark.parametrize("junk", JUNK, ids=range(len(JUNK)))
-def test_junk_in_every_parameter_falls_back_with_a_notice(junk):
+def test_junk_in_every_parameter_falls_back_with_one_notice(junk):
     at = open_page(PAGE, {key: junk for key in PARAM_KEYS})
-    notice = " ".join(i.value for i in at.info)
+    assert len(at.info) == 1, [i.value for i in at.info]  # one link, one notice
+    notice = at.info[0].value
     expected = [k for k in PARAM_KEYS if not (k == "sm_names" and junk == "")]  # "" = no names: valid
     assert all(f"`{key}`" in notice for key in expected), notice
     assert at.text_input(key=BOX).value == "2.0, 1.0, 0.1"
     assert at.text_input(key="sm_names").value == ""
     assert at.select_slider(key="sm_t").value == 1.0
-    assert len(figures(at)) == 3 and not at.error
+    assert len(figures(at)) == 2 and not at.error  # bars and Jacobian; the sweep waits for its questions
+
+
+def test_a_link_with_logits_that_do_not_parse_and_a_t_that_is_not_a_number_gives_one_notice():
+    """Two checks see this link (the URL's types, then the logits' own grammar): one notice names
+    both parameters and says what is shown instead."""
+    at = open_page(PAGE, {"sm_logits": "1, two, 3", "sm_t": "warm"})
+    assert len(at.info) == 1
+    notice = at.info[0].value.replace("\\", "")
+    assert "`sm_logits` (entry 2" in notice and "the default logits are shown" in notice
+    assert "`sm_t` ('warm' is not a number), so the default is shown" in notice
+    assert at.select_slider(key="sm_t").value == 1.0 and at.text_input(key=BOX).value == "2.0, 1.0, 0.1"
 
 
 def test_bad_logits_show_an_error_and_keep_the_last_good_state():
@@ -201,6 +270,7 @@ def test_names_that_do_not_fit_give_a_warning_and_numbered_classes():
 
 def test_huge_logits_naive_overflows_while_stable_is_exact():
     at = open_page(PAGE)
+    _answer(at, "sm_q_shift", "No")
     at.button(key="sm_preset_3").click().run()  # 1000, 1001, 1002
     warning = at.warning[0].value
     assert "e^(1000) = inf" in warning and "overflowed to inf" in warning and "NaN" in warning
@@ -216,7 +286,7 @@ def test_huge_logits_naive_overflows_while_stable_is_exact():
 
 def test_jacobian_heatmap_is_diag_p_minus_ppt_with_a_symmetric_range():
     at = open_page(PAGE, {"sm_logits": "1, 0.5, -1, 2", "sm_t": "2.0"})
-    heat = figures(at)[2]["data"][0]
+    heat = figures(at)[-1]["data"][0]  # the last chart, whichever questions are answered
     z = _array(heat["z"])
     p = mp_softmax([1, 0.5, -1, 2], 2)
     expected = [[float(p[i] * ((i == j) - p[j])) for j in range(4)] for i in range(4)]
@@ -225,15 +295,6 @@ def test_jacobian_heatmap_is_diag_p_minus_ppt_with_a_symmetric_range():
     stated = re.search(r"Every row sums to 0 \(largest \|row sum\| here: ([0-9.e+-]+)", _text(at))
     assert stated and float(stated.group(1)) < 1e-15  # rounding only
     assert f"The largest entry here is {np.max(np.abs(expected)):.3g}" in _text(at)
-
-
-def _answer(at, key: str, option_start: str) -> str:
-    radio = at.radio(key=f"{key}_choice")
-    option = next(o for o in radio.options if o.startswith(option_start))
-    radio.set_value(option).run()
-    at.button(key=f"{key}_reveal").click().run()
-    assert not at.exception
-    return option
 
 
 def test_questions_reveal_answers_checked_independently():
@@ -264,9 +325,21 @@ def test_a_wrong_prediction_is_marked_with_the_computed_answer():
 
 
 def test_presenter_mode_keeps_the_widgets_and_hides_the_questions():
+    """With the questions hidden nothing waits for them: the sweep, its numbers and both formulas'
+    tables are drawn at once."""
     at = open_page(PAGE, {"present": "1", "hide": "controls,questions", "sm_t": "2.0"})
     assert at.select_slider(key="sm_t").value == 2.0  # still created, folded in an expander
-    assert not at.radio and len(figures(at)) == 3
+    assert not at.radio and len(figures(at)) == 3 and len(at.dataframe) == 2
+    assert "for the runner-up" in _text(at) and "differ by at most" in _text(at)
+
+
+def test_presenter_mode_with_questions_reveals_without_a_choice():
+    """The class answers aloud: the teacher reveals, and the chart that answers appears."""
+    at = open_page(PAGE, {"present": "1"})
+    for key in ("sm_q_cold", "sm_q_entropy"):
+        at.button(key=f"{key}_reveal").click().run()
+    assert len(figures(at)) == 3
+    assert any(i.value.startswith("The answer: **One-hot") for i in at.info)
 
 
 def test_changing_the_logits_after_revealing_updates_the_computed_answer():

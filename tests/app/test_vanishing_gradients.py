@@ -1,8 +1,10 @@
-"""The vanishing-gradients page through the real app: widgets, URL, junk links, stated numbers, questions."""
+"""The vanishing-gradients page through the real app: widgets, URL, junk links, stated numbers, and
+the questions, each before what answers it (checked against a measurement written out again here)."""
 
 from __future__ import annotations
 
 import base64
+import json
 import math
 from fractions import Fraction
 
@@ -10,7 +12,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page
+from tests.app.conftest import answer, figures, open_page, page_text
 from ui.figures_depth import sci
 
 PAGE = "vanishing_gradients"
@@ -20,7 +22,9 @@ PARAM_KEYS = ["vg_act", "vg_init", "vg_scale", "vg_depth", "vg_width", "vg_seed"
 # every value is invalid for every parameter (12.5 is above each slider's range and not a whole number)
 JUNK = ["", "nan", "inf", "1e309", "-1e309", "abc", "💥", "x" * 5000, "-5", "999999999", "12.5",
         "relu,sigmoid"]
-BOUND, GRADIENTS, HISTOGRAMS, SATURATION = range(4)
+BOUND, GRADIENTS, HISTOGRAMS, SATURATION = "vg_bound", "vg_gradients", "vg_histograms", "vg_saturation"
+MEASURED = (GRADIENTS, HISTOGRAMS, SATURATION)
+RIGHT = {"vg_q_bound": "about 10⁻⁶", "vg_q_init": "He", "vg_q_zeros": "about 50%", "vg_q_xavier": "Tanh"}
 
 
 def _array(value) -> np.ndarray:
@@ -41,17 +45,98 @@ def _text(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def _chart(at, name: str) -> dict:
+    """The plotly figure the page drew as ``name`` (show_chart keys it chart_<name>)."""
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if c.proto.id.endswith(f"-chart_{name}"))
+
+
+def _answer_all(at, keys=tuple(RIGHT)) -> None:
+    """Commit the right answer to each question in ``keys``: everything they hold back is drawn."""
+    for key in keys:
+        answer(at, key, RIGHT[key])
+
+
+def _reference(act: str, init: str, *, depth: int = 20, width: int = 64, seed: int = 0,
+               batch: int = 256) -> tuple[float, np.ndarray]:
+    """The measurement as the page's notes describe it, written out again with closed-form
+    activations: a seeded stream draws the inputs, the read-out, then one standard-normal matrix
+    per layer (times the init's std; zero biases); L = (1/B) sum_b r_b . h_L[b] is back-propagated.
+    Returns layer 1's gradient norm over the output gradient's, and each layer's share of exact zeros."""
+    std = {"he": math.sqrt(2 / width), "xavier": math.sqrt(1 / width), "normal": 1.0}[init]
+    f, slope = {"relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
+                "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+                "sigmoid": (lambda z: 1 / (1 + np.exp(-z)),
+                            lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2)}[act]
+    rng = np.random.default_rng(seed)
+    h, readout = rng.standard_normal((batch, width)), rng.standard_normal((batch, width))
+    weights = [std * rng.standard_normal((width, width)) for _ in range(depth)]
+    pre, zeros = [], []
+    for w in weights:
+        pre.append(h @ w.T)
+        h = f(pre[-1])
+        zeros.append(np.mean(h == 0))
+    upstream = readout / batch
+    for w, z in zip(reversed(weights), reversed(pre)):
+        delta = upstream * slope(z)
+        upstream = delta @ w
+    return float(np.linalg.norm(delta) / np.linalg.norm(readout / batch)), np.array(zeros)
+
+
+def test_each_answer_appears_only_after_its_question_is_answered():
+    """Predict first: 0.25^10, the reference networks' measured gradients and ReLU's share of zeros
+    are nowhere on the page until their question is answered; then they are, in the reveal and in
+    the sentence, metric or chart that answers it."""
+    at = open_page(PAGE)
+    he, relu_zeros = _reference("relu", "he")
+    normal, _ = _reference("relu", "normal")
+    tanh, _ = _reference("tanh", "xavier")
+    answers = {  # 1/4^10 = 1/1048576 = 9.54e-7; 4^-9 > 10^-6 > 4^-10: below from n = 10 on
+        "vg_q_bound": ["9.54×10⁻⁷", "Layers until 0.25ⁿ < 10⁻⁶ 10"],
+        "vg_q_init": [f"ReLU + He {sci(he)}", f"He: **{sci(he)}**",
+                      f"Plain normal N(0, 1): **{sci(normal)}**"],
+        "vg_q_zeros": [f"**{relu_zeros.mean():.1%}**"],
+        "vg_q_xavier": [f"Tanh: **{sci(tanh)}**"],
+    }
+    assert len(figures(at)) == 3  # the measured charts; the slope products' chart waits for its question
+    for key, numbers in answers.items():
+        for number in numbers:
+            assert number not in page_text(at), (key, number)
+        answer(at, key, RIGHT[key])
+        for number in numbers:
+            assert number in page_text(at), (key, number)
+    assert len(figures(at)) == 4
+    _, zeros = _trace(_chart(at, SATURATION), "ReLU + He: exactly 0")
+    np.testing.assert_array_equal(zeros, relu_zeros)
+
+
+def test_the_charts_gain_what_each_answer_holds_back():
+    """Before the theory's question the measured chart has no 0.25ⁿ line; before the initialisation
+    question, no reference networks; before the zeros question, none in the saturation chart."""
+    at = open_page(PAGE)
+    names = lambda chart: [t["name"] for t in _chart(at, chart)["data"]]
+    assert names(GRADIENTS) == ["Sigmoid + Xavier"] and len(at.metric) == 1
+    answer(at, "vg_q_bound", RIGHT["vg_q_bound"])
+    assert names(GRADIENTS)[1].startswith("sigmoid slopes alone ≤ 0.25ⁿ")
+    assert "slopes alone multiply to at most 0.25²⁰" in _text(at)
+    answer(at, "vg_q_init", RIGHT["vg_q_init"])
+    assert "ReLU + He" in names(GRADIENTS) and "ReLU + He: exactly 0" not in names(SATURATION)
+    answer(at, "vg_q_zeros", RIGHT["vg_q_zeros"])
+    assert "ReLU + He: exactly 0" in names(SATURATION)
+
+
 def test_default_view_states_the_bound_and_the_measured_gap():
     at = open_page(PAGE)
-    figs = figures(at)
-    assert len(figs) == 4 and not at.error and not at.warning
+    _answer_all(at, ["vg_q_bound", "vg_q_init"])
+    figs = {name: _chart(at, name) for name in (BOUND, GRADIENTS)}
+    assert len(figures(at)) == 4 and not at.error and not at.warning
     # theory: 0.25^n exactly, for n = 1..50, with 1/4^10 = 9.54e-7 stated and n = 10 the first below 1e-6
     n, bound = _trace(figs[BOUND], "Sigmoid")
     assert n.tolist() == list(range(1, 51))
     assert [Fraction(b) for b in bound] == [Fraction(1, 4**k) for k in range(1, 51)]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["0.25¹⁰ (10 sigmoid layers)"] == "9.54×10⁻⁷"
-    assert metrics["Layers until the bound is below 10⁻⁶"] == str(
+    assert metrics["Layers until 0.25ⁿ < 10⁻⁶"] == str(
         next(k for k in range(1, 60) if Fraction(1, 4**k) < Fraction(1, 10**6)))
     assert metrics["0.25⁵⁰ (50 sigmoid layers)"] == sci(4.0**-50)
     # measurement: sigmoid + Xavier is far below ReLU + He, and the verdict quotes the chart
@@ -76,10 +161,11 @@ def test_default_view_states_the_bound_and_the_measured_gap():
 ], ids=["activation", "init", "width", "depth", "seed", "reseed"])
 def test_each_main_widget_changes_the_measured_data(change):
     at = open_page(PAGE)
-    before = figures(at)[GRADIENTS:]
+    _answer_all(at)
+    before = [_chart(at, name) for name in MEASURED]
     change(at).run()
     assert not at.exception
-    assert figures(at)[GRADIENTS:] != before
+    assert [_chart(at, name) for name in MEASURED] != before
 
 
 def test_scale_slider_only_acts_on_the_plain_normal_init():
@@ -87,24 +173,25 @@ def test_scale_slider_only_acts_on_the_plain_normal_init():
     assert at.select_slider(key="vg_scale").disabled
     at.selectbox(key="vg_init").set_value("normal").run()
     assert not at.select_slider(key="vg_scale").disabled
-    _, at_one = _trace(figures(at)[GRADIENTS], "ReLU + Plain normal (σ = 1)")
+    _, at_one = _trace(_chart(at, GRADIENTS), "ReLU + Plain normal (σ = 1)")
     at.select_slider(key="vg_scale").set_value("0.1").run()
-    _, at_tenth = _trace(figures(at)[GRADIENTS], "ReLU + Plain normal (σ = 0.1)")
+    _, at_tenth = _trace(_chart(at, GRADIENTS), "ReLU + Plain normal (σ = 0.1)")
     # width 64: the gradient's power changes by 64 sigma^2 / 2 per layer, 32 vs 0.32
     assert at_one[0] > 1e6 and at_tenth[0] < 1e-3
 
 
 def test_parameter_slider_follows_the_activation_and_changes_the_data():
     at = open_page(PAGE, {"vg_act": "leaky_relu", "vg_init": "he"})
-    before = figures(at)
+    answer(at, "vg_q_bound", RIGHT["vg_q_bound"])  # the slopes-alone lines join the chart
+    before = _chart(at, GRADIENTS)
     at.slider(key="vg_leaky_relu_alpha").set_value(0.3).run()
-    after = figures(at)
-    assert after[GRADIENTS] != before[GRADIENTS]
-    assert any(t["name"].startswith("Leaky ReLU (α = 0.3) + He") for t in after[GRADIENTS]["data"])
+    after = _chart(at, GRADIENTS)
+    assert after != before
+    assert any(t["name"].startswith("Leaky ReLU (α = 0.3) + He") for t in after["data"])
     at.selectbox(key="vg_act").set_value("elu").run()
     assert not any(s.key == "vg_leaky_relu_alpha" for s in at.slider)
     at.slider(key="vg_elu_alpha").set_value(3.0).run()
-    _, own = _trace(figures(at)[GRADIENTS], "ELU slopes alone ≤ 3ⁿ")  # max |ELU'| = alpha for alpha > 1
+    _, own = _trace(_chart(at, GRADIENTS), "ELU slopes alone ≤ 3ⁿ")  # max |ELU'| = alpha for alpha > 1
     np.testing.assert_allclose(own, 3.0 ** np.arange(20, 0, -1), rtol=1e-12)
     at.selectbox(key="vg_act").set_value("leaky_relu").run()
     assert at.slider(key="vg_leaky_relu_alpha").value == 0.3  # kept while hidden
@@ -114,10 +201,10 @@ def test_histogram_scale_choice_rescales_each_layer():
     """ReLU with N(0, 1) weights at width 128 grows ~8x per layer: on a shared axis every layer but
     the last few sits in the first bin; divided by its std, every layer keeps ReLU's shape."""
     at = open_page(PAGE, {"vg_act": "relu", "vg_init": "normal", "vg_width": "128"})
-    shared = _array(figures(at)[HISTOGRAMS]["data"][0]["z"])
+    shared = _array(_chart(at, HISTOGRAMS)["data"][0]["z"])
     assert "standard deviations range from" in " ".join(c.value for c in at.caption)
     at.radio(key="vg_hist").set_value("scaled").run()
-    scaled = _array(figures(at)[HISTOGRAMS]["data"][0]["z"])
+    scaled = _array(_chart(at, HISTOGRAMS)["data"][0]["z"])
     assert at.query_params["vg_hist"] == "scaled"
     assert shared.shape == scaled.shape == (20, 40)
     assert shared[0, 0] == 1.0  # layer 1 entirely in the first bin of the shared axis
@@ -126,10 +213,11 @@ def test_histogram_scale_choice_rescales_each_layer():
 
 def test_compare_toggle_adds_and_removes_the_reference_networks():
     at = open_page(PAGE, {"vg_act": "tanh"})
-    names = [t["name"] for t in figures(at)[GRADIENTS]["data"]]
+    _answer_all(at, ["vg_q_bound", "vg_q_init"])
+    names = [t["name"] for t in _chart(at, GRADIENTS)["data"]]
     assert "ReLU + He" in names and "Sigmoid + Xavier" in names
     at.toggle(key="vg_compare").set_value(False).run()
-    names = [t["name"] for t in figures(at)[GRADIENTS]["data"]]
+    names = [t["name"] for t in _chart(at, GRADIENTS)["data"]]
     assert "ReLU + He" not in names and "Sigmoid + Xavier" not in names
     assert len(at.metric) == 3 + 1
 
@@ -147,10 +235,10 @@ def test_url_round_trip():
     assert at.number_input(key="vg_seed").value == 123
     assert at.toggle(key="vg_compare").value is False
     assert not at.info
-    _, zeros = _trace(figures(at)[SATURATION], "Leaky ReLU (α = 0.2) + Plain normal (σ = 0.5): exactly 0")
+    _, zeros = _trace(_chart(at, SATURATION), "Leaky ReLU (α = 0.2) + Plain normal (σ = 0.5): exactly 0")
     assert not np.any(zeros)  # leaky ReLU is never exactly 0 here
     assert dict(at.query_params) == query
-    layers, _ = _trace(figures(at)[GRADIENTS], "Leaky ReLU (α = 0.2) + Plain normal (σ = 0.5)")
+    layers, _ = _trace(_chart(at, GRADIENTS), "Leaky ReLU (α = 0.2) + Plain normal (σ = 0.5)")
     assert layers.tolist() == list(range(1, 8))
     at.slider(key="vg_depth").set_value(33).run()
     at.button(key="vg_reseed").click().run()
@@ -161,7 +249,7 @@ def test_url_round_trip():
 def test_a_shared_link_reproduces_the_same_numbers():
     query = {"vg_act": "relu", "vg_init": "he", "vg_seed": "4242", "vg_width": "16"}
     first, second = open_page(PAGE, query), open_page(PAGE, query)
-    assert figures(first)[GRADIENTS:] == figures(second)[GRADIENTS:]
+    assert [_chart(first, n) for n in MEASURED] == [_chart(second, n) for n in MEASURED]
 
 
 @pytest.mark.parametrize("shift", range(len(JUNK)))
@@ -173,7 +261,7 @@ def test_junk_in_every_parameter_falls_back_with_a_notice(shift):
     assert all(f"`{key}`" in notice for key in PARAM_KEYS), notice
     assert at.selectbox(key="vg_act").value == "sigmoid"
     assert at.slider(key="vg_depth").value == 20
-    assert len(figures(at)) == 4
+    assert len(figures(at)) == 3  # the measured charts; the slope products' chart waits for its question
 
 
 def test_questions_reveal_answers_checked_independently():
@@ -199,16 +287,28 @@ def test_presenter_mode_folds_the_controls_and_can_hide_the_questions():
     assert at.slider(key="vg_depth").value == 20  # still there, folded in an expander
     assert not any(r.key and r.key.startswith("vg_q_") for r in at.radio)
     assert "What exactly is measured" not in [h.value for h in at.header]
-    assert len(figures(at)) == 4
+    # nothing waits for a hidden question: the slope products, the 0.25ⁿ line, the reference networks
+    assert len(figures(at)) == 4 and len(at.metric) == 3 + 2
+    names = [t["name"] for t in _chart(at, GRADIENTS)["data"]]
+    assert "ReLU + He" in names and any(n.startswith("sigmoid slopes alone ≤ 0.25ⁿ") for n in names)
+    assert "9.54×10⁻⁷" in page_text(at)
+
+
+def test_in_presenter_mode_the_teacher_reveals_without_choosing():
+    at = open_page(PAGE, {"present": "1"})
+    assert len(figures(at)) == 3
+    at.button(key="vg_q_bound_reveal").click().run()
+    assert at.info[0].value == "The answer: **about 10⁻⁶**"
+    assert len(figures(at)) == 4 and "9.54×10⁻⁷" in page_text(at)
 
 
 def test_depth_one_and_the_widest_net_render():
     at = open_page(PAGE, {"vg_depth": "1", "vg_act": "relu", "vg_init": "he"})
-    layers, ratio = _trace(figures(at)[GRADIENTS], "ReLU + He")
+    layers, ratio = _trace(_chart(at, GRADIENTS), "ReLU + He")
     assert layers.tolist() == [1] and 0 < ratio[0] <= 1  # one ReLU factor, 0 or 1 per unit
     at.select_slider(key="vg_width").set_value("256").run()
     at.slider(key="vg_depth").set_value(50).run()
-    assert not at.exception and len(figures(at)) == 4
+    assert not at.exception and len(figures(at)) == 3
 
 
 # ---------------------------------------------------------------- figure builders, directly
@@ -276,7 +376,8 @@ def test_every_line_is_distinct_and_legible(act):
     yellow) beside the sigmoid, tanh and ReLU lines: no two share colour and dash, and only the
     bounds are grey."""
     at = open_page(PAGE, {"vg_act": act, "vg_depth": "6", "vg_width": "8"})
-    bound, gradients, _, saturation = figures(at)
+    _answer_all(at, ["vg_q_bound", "vg_q_init", "vg_q_zeros"])
+    bound, gradients, saturation = (_chart(at, name) for name in (BOUND, GRADIENTS, SATURATION))
     for fig in (bound, gradients, saturation):
         lines = [t for t in fig["data"] if t.get("mode", "").startswith("lines")]
         looks = [(t["line"]["color"].upper(), t["line"].get("dash", "solid")) for t in lines]

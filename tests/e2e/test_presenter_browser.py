@@ -48,11 +48,16 @@ PROJECTOR = """() => {
 
 def test_presenter_mode_is_made_for_a_projector(browser, server):
     """1280x720: the sidebar folded away, chart ticks and legends at least 18 px, metric values at
-    least twice their label; the students' link (without presenter mode) is in the sidebar."""
+    least twice their label; the students' link (without presenter mode) is in the sidebar. The
+    teacher's reveal button works without an answer chosen."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     app = AppPage(context.new_page(), server.url)
     try:
         app.goto("vanishing_gradients?present=1")
+        # the teacher reveals the first question (the class answered aloud): its chart of the
+        # slope products, with a legend, appears
+        app.page.locator("button:visible", has_text="Reveal the answer").first.click()
+        app.wait_idle()
         app.page.wait_for_selector('[data-testid="stMain"] .legendtext', state="attached")
         sizes = app.page.evaluate(PROJECTOR)
         assert sizes["sidebar"] < 50, sizes["sidebar"]

@@ -1,5 +1,6 @@
 """The softmax temperature page in headless Chromium: the T slider by keyboard, bad logits keep the
-charts, a preset shows the overflow, a shared link restores the view."""
+charts, a preset shows the overflow, a shared link restores the view, and what answers a question
+appears once it is answered."""
 
 import re
 
@@ -13,15 +14,44 @@ NAMES_LABEL = "Class names (optional, one per logit)"
 THUMB = '[data-testid="stSlider"] input[type="range"]'
 
 
-def _expect_charts(app, count: int = 3) -> None:
+def _expect_charts(app, count: int) -> None:
     """Plotly draws after the script finishes: wait (up to 10 s) for every chart to appear."""
     expect(app.page.locator('[data-testid="stPlotlyChart"]')).to_have_count(count, timeout=10_000)
+
+
+def _commit(app, option: str) -> None:
+    """Choose a question's option and press its "Commit and reveal": the only one enabled then (each
+    button also has a hidden copy, hence :visible)."""
+    app.page.get_by_role("radio", name=option, exact=True).check(force=True)
+    app.wait_idle()
+    app.page.locator("button:not([disabled]):visible", has_text="Commit and reveal").click()
+    app.wait_idle()
+    app.assert_healthy()
+
+
+def test_each_answer_appears_once_its_question_is_answered(app):
+    """The T = 0.01 and T = 100 numbers and the chart of probability against T wait for the two
+    limit questions; the naive and stable formulas wait for the shift question."""
+    app.goto("softmax_temperature")
+    app.assert_healthy()
+    page = app.page
+    _expect_charts(app, 2)  # the bars and the Jacobian
+    expect(page.get_by_text("for the runner-up")).to_have_count(0)
+    expect(page.get_by_text("Naive formula", exact=True)).to_have_count(0)
+    _commit(app, "One-hot: all of it on the largest logit")
+    expect(page.get_by_text("for the runner-up")).to_have_count(1)
+    _expect_charts(app, 2)  # the chart answers both limit questions
+    _commit(app, "log n: the entropy of uniform probabilities")
+    _expect_charts(app, 3)
+    _commit(app, "No: they stay the same")
+    expect(page.get_by_text("Naive formula", exact=True)).to_have_count(1)
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Right")).to_have_count(3)
 
 
 def test_slider_keyboard_bad_logits_and_a_preset(app):
     app.goto("softmax_temperature")
     app.assert_healthy()
-    _expect_charts(app)
+    _expect_charts(app, 2)
     thumb = app.page.locator(THUMB).first
     expect(thumb).to_have_attribute("aria-valuetext", "1")
     thumb.focus()
@@ -40,9 +70,10 @@ def test_slider_keyboard_bad_logits_and_a_preset(app):
     app.assert_healthy()
     expect(error).to_have_count(1)
     expect(error).to_contain_text("last good logits, 2.0, 1.0, 0.1")
-    _expect_charts(app)  # the charts stay, showing the last good logits
+    _expect_charts(app, 2)  # the charts stay, showing the last good logits
     assert "sm_logits" not in app.page.url  # the link keeps the last good (default) logits
 
+    _commit(app, "No: they stay the same")  # the naive and stable formulas appear
     app.page.get_by_role("button", name="Huge logits").click()
     expect(app.page).to_have_url(re.compile("sm_logits=1000"))
     app.wait_idle()
