@@ -172,7 +172,6 @@ class Tab:
 
     def __init__(self, port: int, who: str, report: LoadReport, timeout: float, until: float):
         self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        self.http = f"http://127.0.0.1:{port}"
         self.who = who
         self.report = report
         self.timeout = timeout
@@ -434,7 +433,7 @@ async def _student(port: int, who: str, report: LoadReport, timeout: float, unti
     except SessionEnded:
         pass
     except (OSError, websockets.WebSocketException, asyncio.TimeoutError) as err:  # could not connect, or lost
-        report.errors.append(f"page open: {who}: {type(err).__name__} {err}")
+        report.errors.append(f"connection: {who}: {type(err).__name__} {err}")
 
 
 def machine_busy_seconds() -> float:
@@ -693,8 +692,12 @@ def main() -> None:
                     f"production config leaves it at {config_ttl(current_root):g} s), so 'expired' is read "
                     f"{args.session_ttl} s after the last session closed" if args.session_ttl is not None else
                     f"server.disconnectedSessionTTL as configured ({config_ttl(current_root):g} s)")
-        baseline = measure_build(checkout(args.baseline, Path(base_dir)), classes, args) if args.baseline else None
-        current = measure_build(current_root, classes, args)
+        base_root = checkout(args.baseline, Path(base_dir)) if args.baseline else None
+        baseline, current = [], []
+        for each in classes:  # the builds take turns, so that both see the machine's load alike
+            if base_root:
+                baseline += measure_build(base_root, [each], args)
+            current += measure_build(current_root, [each], args)
     sizes = " ".join(str(s) for s in args.sessions)
     labs = " ".join(str(n) for n in args.lab_sessions)
     text = (f"# A lecture hall without browsers (protocol load)\n\n"
