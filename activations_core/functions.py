@@ -7,23 +7,24 @@ maps NaN to NaN. Kinks follow PyTorch: relu'(0) = 0, leaky_relu'(0) = alpha,
 elu'(0) = alpha.
 
 How: each kernel is a short chain of whole-array numpy passes (updated in
-place where that saves a pass), written in a form without cancellation, e.g.
-sigma(x) = 1 / (1 + e^-x) with the few x < -709 (where e^-x overflows)
-recomputed as e^x / (1 + e^x); sigma(t) + s sigma(t) sigma(-t) =
-P (1 + s + P) / (1 + P)^2 with P = e^t; GELU through the scaled lower tail
-Phi(x) e^(x^2/2) where 1/2 + erf/2 cancels. Inputs are clipped wherever the
-float64 answer is already a limit (0, 1 or x), which keeps inf * 0 out.
+place where that saves a pass; GELU's long chain runs on cache-sized blocks),
+written in a form without cancellation, e.g. sigma(x) = 1 / (1 + e^-x) with
+the few x < -709 (where e^-x overflows) recomputed as e^x / (1 + e^x);
+sigma(t) + s sigma(t) sigma(-t) = P (1 + s + P) / (1 + P)^2 with P = e^t;
+GELU through Phi(-|x|) = e^(-x^2/2) / V, V a rational approximation of
+sqrt(2 pi) times the inverse Mills ratio, so 1/2 + erf/2 never cancels.
+Inputs are clipped wherever the float64 answer is already a limit (0, 1 or
+x), which keeps inf * 0 out.
 """
 
 from __future__ import annotations
 
-import decimal
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize
 
 __all__ = [
     "ACTIVATIONS",
@@ -65,8 +66,8 @@ SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # SELU_SCALE * SELU_ALPHA
 GELU_TANH_COEFF = 0.044715
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_SQRT_HALF = math.sqrt(0.5)
+_SQRT_2PI = math.sqrt(2.0 * math.pi)
+_INV_SQRT_2PI = 1.0 / _SQRT_2PI
 _GELU_TANH_A = 2.0 * _SQRT_2_OVER_PI  # 2u = x (a + b x^2)
 _GELU_TANH_B = 2.0 * _SQRT_2_OVER_PI * GELU_TANH_COEFF
 _FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -76,7 +77,7 @@ _FLOAT_MAX = float(np.finfo(np.float64).max)
 _EXP_OVERFLOW = -709.0  # e^-x overflows below about -709.78: recompute there
 _GATE_LOW, _GATE_HIGH = -1000.0, 354.0  # e^-1000 = 0; (e^354)^2 < max float
 _GELU_CLIP = 40.0  # Phi(-40) ~ 4e-350 underflows to 0; phi(40) = 0
-_GELU_LOWER_TAIL = (-2.0, -37.5)  # ndtr cancels on [-2, 0) and flushes to 0 below -37.7
+_BLOCK = 32768  # elements per block of ``_blockwise``: 256 kB per temporary
 _GELU_TANH_CLIP = 30.0  # |2u(30)| ~ 1974: sigma(2u) is exactly 0 or 1
 _GELU_TANH_SLOPE_HIGH = 10.0  # gelu_tanh'(x) = 1 in float64 for x >= 10
 _MISH_LOW, _MISH_HIGH = -1000.0, 30.0  # e^-1000 = 0; tanh(softplus(30)) = 1
@@ -146,6 +147,23 @@ def _constant_like(x, value):
     return c
 
 
+def _blockwise(kernel, x):
+    """kernel(x) computed on consecutive blocks of ``_BLOCK`` elements, in a new array.
+
+    Every pass is elementwise, so the result is the same bit for bit; a long
+    chain of passes (GELU's ~50) then keeps its temporaries in a core's L2
+    cache instead of streaming 8 MB arrays through the shared L3 at each pass
+    (GELU on 1e6 points: 15-25% faster on this project's shared 2-core machine).
+    """
+    if x.size <= _BLOCK:
+        return kernel(x)
+    flat = x.reshape(-1)
+    out = np.empty_like(flat)
+    for start in range(0, flat.size, _BLOCK):
+        out[start : start + _BLOCK] = kernel(flat[start : start + _BLOCK])
+    return out.reshape(x.shape)
+
+
 def _check_finite(name, value):
     """Return ``value`` as a float; ValueError unless it is a finite real number."""
     try:
@@ -188,7 +206,7 @@ def tanh(x):
 def tanh_derivative(x):
     """tanh'(x) = sech^2(x) = 4 e^-2|x| / (1 + e^-2|x|)^2."""
     e = np.abs(x)
-    np.minimum(e, 1000.0, out=e)  # keeps -2|x| finite; e^-2000 = 0 anyway
+    np.clip(e, 0.0, 1000.0, out=e)  # keeps -2|x| finite; e^-2000 = 0 anyway
     e *= -2.0
     np.exp(e, out=e)
     d = e + 1.0
@@ -217,10 +235,10 @@ def leaky_relu(x, alpha=0.01):
 
 
 def leaky_relu_derivative(x, alpha=0.01):
-    """f'(x) = 1 if x > 0 else alpha  = max(H(x), alpha); f'(0) = alpha as in PyTorch."""
+    """f'(x) = 1 if x > 0 else alpha  = clip(H(x), alpha, 1); f'(0) = alpha as in PyTorch."""
     alpha = _check_between("alpha", alpha, 0.0, 1.0)
     out = _step(x)
-    return np.maximum(out, alpha, out=out)
+    return np.clip(out, alpha, 1.0, out=out)
 
 
 def _exponential_linear(x, scale, neg_scale):
@@ -239,23 +257,28 @@ def _exponential_linear(x, scale, neg_scale):
 def _exponential_linear_derivative(x, scale, neg_scale):
     """scale for x > 0, neg_scale e^x for x <= 0 (the x <= 0 branch at 0, as PyTorch).
 
-    Branch-free and exact: max(neg_scale e^min(x,0), scale H(x)) when
-    neg_scale <= scale, else min(neg_scale e^min(x,0), scale / H(x)) with
-    scale / 0 = inf.
+    Branch-free and exact. slope = neg_scale e^min(x,0) is exactly neg_scale
+    for x > 0, so f' = slope - H(x) gap with gap = neg_scale - scale wherever
+    neg_scale - gap rounds to scale (SELU, and every ELU alpha up to about
+    2^53), and f' = slope when gap = 0 (ELU at alpha = 1). Otherwise
+    slope (1 - H(x)) + scale H(x).
     """
     slope = np.clip(x, -np.inf, 0.0)
     np.exp(slope, out=slope)
     if neg_scale != 1.0:
         slope *= neg_scale
+    gap = neg_scale - scale
+    if gap == 0.0:
+        return slope
     step = _step(x)
-    if neg_scale <= scale:
-        if scale != 1.0:
-            step *= scale
-        return np.maximum(slope, step, out=slope)
-    step += 0.0  # -0.0 -> +0.0, so that scale / step is +inf, not -inf
-    with np.errstate(divide="ignore"):
-        np.divide(scale, step, out=step)
-    return np.minimum(slope, step, out=slope)
+    if neg_scale - gap == scale:
+        step *= gap
+        slope -= step
+        return slope
+    slope *= np.subtract(1.0, step)
+    step *= scale
+    slope += step
+    return slope
 
 
 def elu(x, alpha=1.0):
@@ -280,111 +303,112 @@ def selu_derivative(x):
     return _exponential_linear_derivative(x, SELU_SCALE, _SELU_SCALE_ALPHA)
 
 
-def _mills_taylor_nodes():
-    """Taylor coefficients of G(t) = Phi(-t) e^(t^2/2) about t0 = 0.25, 0.75, 1.25, 1.75.
-
-    G = R / sqrt(2 pi) with R the Mills ratio, computed once in 50-digit decimal
-    arithmetic:  R(t0) = sqrt(2 pi) e^(t0^2/2) / 2 - sum_k t0^(2k+1) / (2k+1)!!,
-    R' = t R - 1 and R^(n+1) = t R^(n) + n R^(n-1). Returns, per node,
-    (t0, g0 high part, g0 low part, (g1, g2, ...)) with |g_n| 0.25^n < 1e-19 past the end.
-    """
-    context = decimal.Context(prec=50)
-    pi = decimal.Decimal("3.14159265358979323846264338327950288419716939937510")
-    sqrt_2pi = context.sqrt(2 * pi)
-    nodes = []
-    for text in ("0.25", "0.75", "1.25", "1.75"):
-        t0 = decimal.Decimal(text)
-        term, odd_series, k = t0, decimal.Decimal(0), 0
-        while abs(term) > decimal.Decimal("1e-45"):
-            odd_series = context.add(odd_series, term)
-            k += 1
-            term = context.divide(context.multiply(term, t0 * t0), 2 * k + 1)
-        r = [context.subtract(context.divide(context.multiply(sqrt_2pi, context.exp(t0 * t0 / 2)), 2), odd_series)]
-        r.append(context.subtract(context.multiply(t0, r[0]), 1))
-        while abs(r[-1]) * decimal.Decimal("0.25") ** (len(r) - 1) > decimal.Decimal("1e-19"):
-            n = len(r) - 1
-            r.append(context.divide(context.add(context.multiply(t0, r[n]), r[n - 1]), n + 1))
-        g = [context.divide(c, sqrt_2pi) for c in r]
-        g0_hi = float(g[0])
-        g0_lo = float(context.subtract(g[0], decimal.Decimal(g0_hi)))
-        nodes.append((float(t0), g0_hi, g0_lo, tuple(float(c) for c in g[1:])))
-    return tuple(nodes)
-
-
-_MILLS_NODES = _mills_taylor_nodes()
-_MILLS_HALF_WIDTH = 0.25
+# V(t) = e^(-t^2/2) / Phi(-t) = sqrt(2 pi) lambda(t), lambda = phi / Phi(-.) the inverse Mills
+# ratio, as V = sqrt(2 pi) t + P(t) / Q(t). P / Q (coefficients from t^0 up) is a type (8, 9)
+# rational fit to sqrt(2 pi) (lambda(t) - t) on [0, 40] (linearised least squares with Lawson
+# reweighting in 40-digit mpmath, 700 Chebyshev points) with P(0) = 2 = V(0) exactly. With the
+# coefficients rounded, its relative error is below 0.2 * 2^-53 times an allowance of 1 at
+# t = 0, 1.8 at 0.5, 2.9 at 1, 24 at 2 and about t^4 beyond: what GELU and GELU' absorb, as
+# their condition numbers grow like t^2 and an error of P / Q reaches V scaled by
+# (lambda - t) / lambda ~ 1/t^2. All coefficients are positive: Horner's rule does not cancel.
+_GELU_V_NUMERATOR = (
+    2.0,
+    2.179740034247536,
+    1.2275645428637445,
+    0.4448324230578406,
+    0.11150539692613198,
+    0.019632110694308366,
+    0.0023655050016361773,
+    0.00017886279458599448,
+    6.559747866017552e-06,
+)
+_GELU_V_DENOMINATOR = (
+    1.0,
+    1.5452995936364042,
+    1.1809376385792103,
+    0.5731056144946752,
+    0.19270119672770225,
+    0.04635576699907144,
+    0.007974796813277889,
+    0.0009489337194470781,
+    7.135593378894304e-05,
+    2.6169607534083736e-06,
+)
 
 
-def _lower_tail_scaled(t):
-    """G(t) = Phi(-t) e^(t^2/2) for t >= 0 to about 1 ulp (no cancellation, unlike 1/2 + erf/2).
-
-    Taylor series about the nearest node for t <= 2 (|t - t0| <= 1/4), else
-    erfcx(t / sqrt 2) / 2 (scipy, a few ulp).
-    """
-    out = np.empty_like(t)
-    for k, (t0, g0_hi, g0_lo, coeffs) in enumerate(_MILLS_NODES):
-        chosen = t <= t0 + _MILLS_HALF_WIDTH
-        if k:
-            chosen &= t > t0 - _MILLS_HALF_WIDTH
-        if chosen.any():
-            h = t[chosen] - t0
-            series = np.full_like(h, coeffs[-1])
-            for c in coeffs[-2::-1]:
-                series *= h
-                series += c
-            series *= h
-            series += g0_lo
-            series += g0_hi
-            out[chosen] = series
-    far = t > _MILLS_NODES[-1][0] + _MILLS_HALF_WIDTH
-    if far.any():
-        out[far] = 0.5 * special.erfcx(_SQRT_HALF * t[far])
+def _polynomial(coefficients, t):
+    """c0 + c1 t + ... + cn t^n by Horner's rule (n >= 1), in a new array."""
+    out = np.multiply(t, coefficients[-1])
+    out += coefficients[-2]
+    for c in coefficients[-3::-1]:
+        out *= t
+        out += c
     return out
 
 
-def _gelu_lower_tail(y):
-    """Mask of where ndtr(y) is not accurate enough: -2 <= y < 0 (cancellation) and y < -37.5 (flushed)."""
-    near, far = _GELU_LOWER_TAIL
-    inside = y >= near
-    inside |= y < far
-    inside &= y < 0.0
-    return inside
+def _gelu_tail_parts(x):
+    """(t, V, E) as new arrays: t = min(|x|, 40), V = e^(-t^2/2) / Phi(-t), E = e^(-t^2/2).
+
+    Phi(-t) = E / V with no cancellation for any t (unlike 1/2 + erf/2), and
+    GELU(-t) = -t E / V keeps its subnormal tail down to -38.5; beyond t = 40
+    the float64 answers are limits (E = 0), so the clip is exact.
+    """
+    t = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
+    np.abs(t, out=t)
+    v = _polynomial(_GELU_V_NUMERATOR, t)
+    v /= _polynomial(_GELU_V_DENOMINATOR, t)
+    e = np.multiply(t, _SQRT_2PI)
+    v += e
+    np.square(t, out=e)
+    e *= -0.5
+    np.exp(e, out=e)
+    return t, v, e
+
+
+def _gelu_on_block(x):
+    """``gelu`` on one block of ``_blockwise``."""
+    t, v, e = _gelu_tail_parts(x)
+    e *= t  # t E before dividing: E may be subnormal, and t <= 40 would magnify its rounding
+    e /= v
+    out = np.clip(x, -0.0, np.inf)  # max(x, 0), as -0 for x < 0: f = -0 where t E / V underflows
+    out -= e
+    return out
 
 
 def gelu(x):
     """Gaussian error linear unit.  f(x) = x Phi(x) = x/2 (1 + erf(x / sqrt 2)).
 
-    x Phi(x) with Phi = scipy's ndtr, except on [-2, 0), where ndtr's
-    1/2 + erf/2 cancels, and below -37.5, where it flushes subnormal results
-    to 0: there x G(-x) e^(-x^2/2) with G = Phi(x) e^(x^2/2) (``_lower_tail_scaled``).
+    x Phi(x) = max(x, 0) - t Phi(-t) with t = |x| (Phi(x) = 1 - Phi(-x)), and
+    t Phi(-t) = (t E) / V from ``_gelu_tail_parts``: one formula for every x,
+    accurate in the tails and without the 1/2 + erf/2 cancellation.
     """
-    y = np.maximum(x, -_GELU_CLIP)  # -40 Phi(-40) = -0 in float64; avoids -inf * 0
-    out = special.ndtr(y)
-    out *= y
-    fix = _gelu_lower_tail(y)
-    if fix.any():
-        t = y[fix]
-        out[fix] = (t * _lower_tail_scaled(-t)) * np.exp(-0.5 * t * t)
+    return _blockwise(_gelu_on_block, x)
+
+
+def _gelu_derivative_on_block(x):
+    """``gelu_derivative`` on one block of ``_blockwise``."""
+    t, v, e = _gelu_tail_parts(x)
+    np.divide(_SQRT_2PI, v, out=v)
+    v -= t
+    v *= _INV_SQRT_2PI
+    v *= e
+    step = np.clip(x, -0.0, 1.0)  # H(x) = ceil(clip(x, -0, 1)): -0 for x < 0 keeps f' = -0 where
+    np.ceil(step, out=step)  # f'(-t) underflows (below -38.5), as x phi(x) has that sign there
+    out = np.multiply(step, -2.0)
+    out += 1.0
+    out *= v
+    out += step
     return out
 
 
 def gelu_derivative(x):
     """f'(x) = Phi(x) + x phi(x),  phi(x) = e^(-x^2/2) / sqrt(2 pi).
 
-    Where ``gelu`` uses G: (G(-x) + x / sqrt(2 pi)) e^(-x^2/2).
+    With t = |x|: f'(-t) = Phi(-t) - t phi(t) = (sqrt(2 pi) / V - t) E / sqrt(2 pi)
+    and f'(t) = 1 - f'(-t); the two branches are selected exactly by
+    H + (1 - 2 H) f'(-t) with H = step(x).
     """
-    y = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
-    out = np.square(y)
-    out *= -0.5
-    np.exp(out, out=out)
-    out *= _INV_SQRT_2PI
-    out *= y
-    out += special.ndtr(y)
-    fix = _gelu_lower_tail(y)
-    if fix.any():
-        t = y[fix]
-        out[fix] = (_lower_tail_scaled(-t) + _INV_SQRT_2PI * t) * np.exp(-0.5 * t * t)
-    return out
+    return _blockwise(_gelu_derivative_on_block, x)
 
 
 def _gelu_tanh_argument(z, z_squared=None):
@@ -400,7 +424,7 @@ def _gelu_tanh_argument(z, z_squared=None):
 def gelu_tanh(x):
     """Tanh approximation of GELU.  f(x) = x/2 (1 + tanh u) = x sigma(2u),  u = sqrt(2/pi) (x + 0.044715 x^3)."""
     s = _logistic_of(_gelu_tanh_argument(np.clip(x, -_GELU_TANH_CLIP, _GELU_TANH_CLIP)))
-    s *= np.maximum(x, -_GELU_TANH_CLIP)  # sigma(2u) = 0 below -30: -30 * 0 = -0, no -inf * 0
+    s *= np.clip(x, -_GELU_TANH_CLIP, np.inf)  # sigma(2u) = 0 below -30: -30 * 0 = -0, no -inf * 0
     return s
 
 
@@ -489,7 +513,7 @@ def mish(x):
     z = np.clip(x, _MISH_LOW, _MISH_HIGH)
     _, n, d = _mish_parts(z)
     np.divide(n, d, out=n)
-    y = np.maximum(x, _MISH_LOW, out=z)  # f = -0 below -1000; avoids -inf * 0
+    y = np.clip(x, _MISH_LOW, np.inf, out=z)  # f = -0 below -1000; avoids -inf * 0
     return np.multiply(n, y, out=n)
 
 

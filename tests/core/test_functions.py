@@ -92,8 +92,8 @@ def dense_references(mpref):
     return xs, table
 
 
-def _fill_dense(mpref, xs, table):
-    for name in NAMES:
+def _fill_dense(mpref, xs, table, names=NAMES):
+    for name in names:
         f, df = mpref.formulas[name]
         rows = {"f": [], "df": [], "cond_f": [], "cond_df": []}
         for x in xs:
@@ -149,6 +149,40 @@ def test_gelu_keeps_its_subnormal_tail(mpref):
         got = float(ACTIVATIONS["gelu"](x))
         assert got < 0.0
         assert abs(mp.mpf(got) - ref) <= 4 * np.finfo(np.float64).smallest_subnormal
+
+
+def test_gelu_over_the_whole_range_of_its_tail_formula(mpref):
+    """GELU uses Phi(-|x|) = e^(-x^2/2) / V(|x|), V a rational fit on |x| <= 40: 400 seeded points
+    over that range, dense where the conditioning is lowest (|x| < 3), against mpmath."""
+    rng = np.random.default_rng(16)
+    xs = np.concatenate(
+        [-rng.uniform(0.0, 3.0, 150), -rng.uniform(3.0, 40.0, 150), rng.uniform(0.0, 3.0, 60), rng.uniform(3.0, 9.0, 40)]
+    )
+    table = {}
+    _fill_dense(mpref, xs, table, names=("gelu",))
+    for kind in ("f", "df"):
+        got = _evaluate("gelu", kind, xs)
+        failures = _accuracy_failures(mpref, xs, got, table["gelu"][kind], table["gelu"]["cond_" + kind])
+        assert not failures, f"{kind}: {len(failures)} points exceed 4 ulp x condition; (x, got, ref, err): {failures[:4]}"
+
+
+@pytest.mark.parametrize("kind", ["f", "df"])
+@pytest.mark.parametrize("alpha", [1e20, 1e300])
+def test_elu_with_an_alpha_beyond_2_to_the_53(mpref, alpha, kind):
+    """There alpha - (alpha - 1) no longer rounds to 1, and f' selects its branches another way.
+
+    f' = alpha e^x is checked where e^x is a normal number (x > -708): below that e^x is
+    subnormal, and a huge alpha magnifies its rounding (on any path of the kernel).
+    """
+    table = mpref.table("elu", (("alpha", alpha),))
+    keep = np.ones(len(table["x"]), bool) if kind == "f" else table["x"] > -708.0
+    xs = table["x"][keep]
+    refs, conds = (np.asarray(table[key], dtype=object)[keep] for key in (kind, "cond_" + kind))
+    got = _evaluate("elu", kind, xs, alpha=alpha)
+    failures = _accuracy_failures(mpref, xs, got, refs, conds)
+    assert not failures, f"{len(failures)} of {len(got)} points exceed 4 ulp x condition; (x, got, ref, err): {failures[:4]}"
+    if kind == "df":
+        assert ACTIVATIONS["elu"].derivative(np.array([1e-300, 1.0, np.inf]), alpha=alpha).tolist() == [1.0] * 3
 
 
 def test_reference_derivatives_match_reference_functions(mpref):

@@ -12,8 +12,8 @@ const ACT_FLOAT_MAX = 1.7976931348623157e308;
 const ACT_EXP_OVERFLOW = -709.0; // e^-x overflows below about -709.78: recompute there
 const ACT_SELU_SCALE = 1.0507009873554804934193349852946;
 const ACT_SELU_SCALE_ALPHA = 1.7580993408473768599402175208123; // SELU_SCALE * SELU_ALPHA
+const ACT_SQRT_2PI = 2.5066282746310002; // sqrt(2 pi)
 const ACT_INV_SQRT_2PI = 0.3989422804014327; // 1 / sqrt(2 pi)
-const ACT_SQRT_HALF = 0.7071067811865476;
 const ACT_GELU_TANH_A = 1.5957691216057308; // 2 sqrt(2/pi):  2u = x (a + b x^2)
 const ACT_GELU_TANH_B = 0.07135481627260025; // 2 sqrt(2/pi) 0.044715
 const ACT_GELU_TANH_2B = 0.1427096325452005; // 2 b
@@ -48,7 +48,7 @@ function act_param(p, name, fallback, low, high) {
 }
 
 // ---------------------------------------------------------------------------
-// Normal CDF: Cephes ndtr/erf/erfc exactly as scipy (xsf) evaluates them
+// erf for formula.js: Cephes erf/erfc exactly as scipy (xsf) evaluates them
 // ---------------------------------------------------------------------------
 
 const ACT_NDTR_P = [
@@ -123,75 +123,24 @@ function act_erfc(a) {
   return a < 0 ? 2.0 : 0.0;
 }
 
-/** Phi(a) = (1 + erf(a / sqrt 2)) / 2 near 0, else erfc(|a| / sqrt 2) / 2 (scipy.special.ndtr). */
-function act_ndtr(a) {
-  if (a !== a) return NaN;
-  const x = a * ACT_SQRT_HALF;
-  const z = x < 0 ? -x : x;
-  if (z < 1.0) return 0.5 + 0.5 * act_erf(x);
-  const y = 0.5 * act_erfc(z);
-  return x > 0 ? 1.0 - y : y;
-}
-
-/** erfcx(x) = e^(x^2) erfc(x) for 24.57 < x <= 29.33 (all GELU needs: x in [26.5, 28.3]):
- *  Faddeeva's Chebyshev pieces 12 and 13 in y = 400 / (4 + x), as scipy evaluates them. */
-function act_erfcx_far(x) {
-  const y100 = 400 / (4 + x);
-  if (y100 < 13) {
-    const t = 2 * y100 - 25;
-    return 0.20136801964214276775e-1 + (0.91936908737673676012e-3 + (0.51734830914104276820e-5 +
-      (0.27900878609710432673e-7 + (0.14357976402809042257e-9 + (0.70114790311043728387e-12 +
-      0.32252476000000000000e-14 * t) * t) * t) * t) * t) * t;
-  }
-  const t = 2 * y100 - 27;
-  return 0.21996459598282740954e-1 + (0.94040248155366777784e-3 + (0.53443911508041164739e-5 +
-    (0.29078085538049374673e-7 + (0.15078844500329731137e-9 + (0.74103813647499204269e-12 +
-    0.34251892320000000000e-14 * t) * t) * t) * t) * t) * t;
-}
-
-// Taylor coefficients of G(t) = Phi(-t) e^(t^2/2) about t0 = 0.25, 0.75, 1.25, 1.75 (Python's
-// _MILLS_NODES, computed there in 50-digit arithmetic): [t0, g0 high, g0 low, g1, g2, ...].
-const ACT_MILLS_NODES = [
-  [0.25, 0.4140321029477354, 1.659301224108815e-17, new Float64Array([
-    -0.2954342546644988, 0.17008676964080535, -0.08430418741809916, 0.037252680696570145,
-    -0.014998203448791325, 0.005583854972395385, -0.0019431771008132112, 0.0006372575871490103,
-    -0.00019820696711399542, 5.877058453705114e-05, -1.6683120089066603e-05, 4.549983709565375e-06,
-    -1.1958172432057892e-06, 3.036449570545662e-07, -7.466040026280984e-08, 1.7811241061803985e-08,
-    -4.1298582351387556e-09, 9.321542501677386e-10])],
-  [0.75, 0.30023246233995093, 2.353819706614722e-18, new Float64Array([
-    -0.17376793364646947, 0.08495325605254941, -0.0366843305356858, 0.014360002037696265,
-    -0.005182865801482721, 0.0017454754477640375, -0.0005533941736656704, 0.00016630372718934807,
-    -4.7629597585962154e-05, 1.3058152899987645e-05, -3.439634810088311e-06, 8.732022327017844e-07,
-    -2.1421024119707483e-07, 5.089603941456988e-08, -1.1735880775743162e-08, 2.6308830520476563e-09,
-    -5.742775580416129e-10])],
-  [1.25, 0.23076032130563176, 1.275761686678143e-17, new Float64Array([
-    -0.11049187876939297, 0.04632273642194529, -0.017529486080653786, 0.006102719705282014,
-    -0.0019802172898102537, 0.0006045746821698661, -0.00017492841958541728, 4.8239269711011815e-05,
-    -1.2736592494072501e-05, 3.231852909342119e-06, -7.906160324904411e-07, 1.8696523906075564e-07,
-    -4.283919105111512e-08, 9.529732160490124e-09, -2.061801723366831e-09, 4.345300003925991e-10,
-    -8.93317189927107e-11])],
-  [1.75, 0.18523166467823896, 5.204928727665783e-18, new Float64Array([
-    -0.0747868672145145, 0.027177323526419297, -0.00907551701442691, 0.0028237921877930505,
-    -0.0008267761371578143, 0.00022948899129447928, -6.073862891321079e-05, 1.5399548837045052e-05,
-    -3.7543798275979944e-06, 8.82938413874856e-07, -2.0083978211972694e-07, 4.428906626377783e-08,
-    -9.487224319855056e-09, 1.9776016931451055e-09, -4.0176142379007476e-10, 7.965745009452967e-11])],
+// GELU: V(t) = e^(-t^2/2) / Phi(-t) = sqrt(2 pi) t + P(t) / Q(t), coefficients from t^0 up
+// (Python's _GELU_V_NUMERATOR and _GELU_V_DENOMINATOR, a rational fit to the inverse Mills ratio).
+const ACT_GELU_V_P = [
+  2.0, 2.179740034247536, 1.2275645428637445, 0.4448324230578406,
+  0.11150539692613198, 0.019632110694308366, 0.0023655050016361773, 0.00017886279458599448,
+  6.559747866017552e-06,
+];
+const ACT_GELU_V_Q = [
+  1.0, 1.5452995936364042, 1.1809376385792103, 0.5731056144946752,
+  0.19270119672770225, 0.04635576699907144, 0.007974796813277889, 0.0009489337194470781,
+  7.135593378894304e-05, 2.6169607534083736e-06,
 ];
 
-/** G(t) = Phi(-t) e^(t^2/2) for t > 0 without the 1/2 + erf/2 cancellation: Taylor series about
- *  the nearest node for t <= 2 (|t - t0| <= 1/4), else erfcx(t / sqrt 2) / 2. */
-function act_lower_tail_scaled(t) {
-  if (t > 2.0) return 0.5 * act_erfcx_far(ACT_SQRT_HALF * t);
-  const node = ACT_MILLS_NODES[t <= 0.5 ? 0 : t <= 1.0 ? 1 : t <= 1.5 ? 2 : 3];
-  const coeffs = node[3];
-  const h = t - node[0];
-  let series = coeffs[coeffs.length - 1];
-  for (let k = coeffs.length - 2; k >= 0; k--) series = series * h + coeffs[k];
-  return series * h + node[2] + node[1];
-}
-
-/** Where ndtr(y) is not accurate enough: -2 <= y < 0 (cancellation) and y < -37.5 (flushed to 0). */
-function act_gelu_lower_tail(y) {
-  return (y >= -2.0 || y < -37.5) && y < 0.0;
+/** c[0] + c[1] t + ... + c[n] t^n by Horner's rule, in Python's _polynomial order. */
+function act_polynomial(c, t) {
+  let acc = t * c[c.length - 1] + c[c.length - 2];
+  for (let k = c.length - 3; k >= 0; k--) acc = acc * t + c[k];
+  return acc;
 }
 
 // ---------------------------------------------------------------------------
@@ -277,27 +226,22 @@ function act_selu(z, out, slope) {
   act_exponential_linear(z, out, slope, ACT_SELU_SCALE, ACT_SELU_SCALE_ALPHA);
 }
 
-/** GELU: f(x) = x Phi(x); f'(x) = Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi).
- *  Phi = ndtr, except on [-2, 0) (1/2 + erf/2 cancels) and below -37.5 (ndtr flushes to 0):
- *  there f = x G(-x) e^(-x^2/2) and f' = (G(-x) + x / sqrt(2 pi)) e^(-x^2/2) with
- *  G = Phi(x) e^(x^2/2) (act_lower_tail_scaled). x is clipped at -40 (f = -0) and, for f', at +40. */
+/** GELU: f(x) = x Phi(x) = max(x, 0) - t Phi(-t) with t = min(|x|, 40) and
+ *  t Phi(-t) = (t E) / V, E = e^(-t^2/2), V = e^(-t^2/2) / Phi(-t) (no 1/2 + erf/2 cancellation;
+ *  t E is formed first, as E may be subnormal). f'(x) = Phi(x) + x phi(x): with
+ *  k = f'(-t) = (sqrt(2 pi) / V - t) E / sqrt(2 pi), f'(x) = H + (1 - 2 H) k, H = step(x). */
 function act_gelu(z, out, slope) {
   const n = z.length;
   for (let i = 0; i < n; i++) {
     const x = z[i];
-    const y = x < -40.0 ? -40.0 : x; // -40 Phi(-40) = -0 in float64; avoids -inf * 0
-    if (act_gelu_lower_tail(y)) {
-      const g = act_lower_tail_scaled(-y);
-      const damp = Math.exp(-0.5 * y * y);
-      out[i] = y * g * damp;
-      if (slope !== null) slope[i] = (g + ACT_INV_SQRT_2PI * y) * damp;
-    } else {
-      const phi = act_ndtr(y);
-      out[i] = phi * y;
-      if (slope !== null) {
-        const c = y > 40.0 ? 40.0 : y; // phi(40) = 0
-        slope[i] = Math.exp(c * c * -0.5) * ACT_INV_SQRT_2PI * c + (c === y ? phi : act_ndtr(c));
-      }
+    const t = Math.abs(x < -40.0 ? -40.0 : x > 40.0 ? 40.0 : x); // NaN stays NaN
+    const v = act_polynomial(ACT_GELU_V_P, t) / act_polynomial(ACT_GELU_V_Q, t) + t * ACT_SQRT_2PI;
+    const e = Math.exp(t * t * -0.5);
+    out[i] = (x < 0.0 ? -0.0 : x) - (e * t) / v; // max(x, 0) as np.clip(x, -0, inf): -0 for x <= -0, NaN kept
+    if (slope !== null) {
+      const k = (ACT_SQRT_2PI / v - t) * ACT_INV_SQRT_2PI * e;
+      const h = x > 0.0 ? 1.0 : x < 0.0 ? -0.0 : x; // +-0, NaN as ceil(clip(x, -0, 1))
+      slope[i] = (h * -2.0 + 1.0) * k + h;
     }
   }
 }
