@@ -6,6 +6,7 @@ the cost chart, a number in a sentence) appears once it is answered."""
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -127,9 +128,9 @@ def measurements_intro(seconds: dict[str, float]) -> None:
 
 
 def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[str, float],
-                  seconds: dict[str, float], out: dict[str, bool]) -> None:
-    """The stated-vs-measured table (each measured column once its question is answered: ``out``),
-    its CSV, and the cost chart once the speed question is answered."""
+                  out: dict[str, bool]) -> None:
+    """The stated-vs-measured table (each measured column once its question is answered: ``out``)
+    and its CSV."""
     hidden = [column for column, asked in ANSWERED_BY.items() if not out[asked]]
     table = properties_table(names, facts, ratios).drop(columns=hidden)
     if hidden:
@@ -149,11 +150,6 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
     cost_tab.dataframe(table, hide_index=True, key="ch_table_cost", height="content",
                        column_order=[c for c in COST_COLUMNS if c in table], column_config=formats)
     csv_download("Download table CSV", table, file_name="activation_properties.csv", key="ch_table_csv")
-    if out["speed"]:
-        cost_chart(names, ratios, seconds)
-    else:
-        st.caption("A chart of each activation's measured time appears once the question about "
-                   "the slowest is answered.")
 
 
 def cost_chart(names: list[str], ratios: dict[str, float], seconds: dict[str, float]) -> None:
@@ -297,18 +293,23 @@ def speed_question(ratios: dict[str, float]) -> bool:
                         f"{ACTIVATIONS[n].display_name} {ratios[n]:.1f}Ã—" for n in SPEED_QUESTION) + ".")
 
 
-def questions(facts: dict[str, ms.Measured], ratios: dict[str, float]) -> dict[str, bool]:
-    """The four questions, two by two (stacked on a phone), before everything that answers them.
-    Returns whether each answer is out, by name ("mean", "zeros", "slope", "speed")."""
+def questions(facts: dict[str, ms.Measured], ratios: dict[str, float],
+              cost: Callable[[], None]) -> dict[str, bool]:
+    """The four questions, two by two (stacked on a phone), before everything that answers them;
+    under the speed question, once answered, ``cost`` draws the measured times. Returns whether
+    each answer is out, by name ("mean", "zeros", "slope", "speed")."""
     ask = {"mean": lambda: mean_question(facts), "zeros": lambda: zeros_question(facts),
            "slope": lambda: slope_question(facts), "speed": lambda: speed_question(ratios)}
     if not shown("questions"):  # presenting with the questions hidden: every answer shows
+        cost()
         return {name: True for name in ask}
     out = {}
     for row in (("mean", "zeros"), ("slope", "speed")):
         for column, name in zip(st.columns(2), row):
             with column:
                 out[name] = ask[name]()
+    if out["speed"]:  # the chart that answers it, right below the question, at full width
+        cost()
     return out
 
 
@@ -341,7 +342,7 @@ with st.spinner("Timing each activation on this server (shared for 10 minutes)â€
     seconds = timings(TIMED)
 ratios = ms.relative_costs(seconds)
 measurements_intro(seconds)
-out = questions(facts, ratios)
-table_section(chosen, facts, ratios, seconds, out)
+out = questions(facts, ratios, cost=lambda: cost_chart(chosen, ratios, seconds))
+table_section(chosen, facts, ratios, out)
 histogram_section(st.session_state[HIST.key], facts, out)
 guidance_section(facts, ratios, out)

@@ -275,19 +275,18 @@ def gelu_section(x: np.ndarray) -> None:
         show_chart(overlay_figure(x, curves), curves_table(x, curves), name="gelu_curves",
                    x_title="x", y_title="f(x)", height=360,
                    alt="GELU and its tanh approximation: the two curves overlap.")
-    with right:
-        revealed = gelu_question()
-    if not revealed:
-        return
-    where, gap = max_abs_difference(approx, gelu, x[0], x[-1])
-    st.markdown(f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): "
-                "invisible on the left chart, plotted below.")
-    difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), activation_colour("gelu_tanh"))]
-    peak = Point("largest gap", where, float(approx(where) - gelu(where)), colour(0))
-    show_chart(overlay_figure(x, difference, points=[peak]),
-               curves_table(x, difference), name="gelu_difference", x_title="x",
-               y_title="difference", height=360,
-               alt=f"Difference between GELU's tanh approximation and GELU, at most {gap:.2e}.")
+    with right:  # the question, then the gap it asks about, beside the curves that hide it
+        if not gelu_question():
+            return
+        where, gap = max_abs_difference(approx, gelu, x[0], x[-1])
+        difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), activation_colour("gelu_tanh"))]
+        peak = Point("largest gap", where, float(approx(where) - gelu(where)), colour(0))
+        show_chart(overlay_figure(x, difference, points=[peak]),
+                   curves_table(x, difference), name="gelu_difference", x_title="x",
+                   y_title="difference", height=360,
+                   alt=f"Difference between GELU's tanh approximation and GELU, at most {gap:.2e}.")
+        st.markdown(f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): "
+                    "invisible on the left chart, plotted above.")
 
 
 def swish_question() -> bool:
@@ -313,18 +312,8 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
     st.header("Swish: from a straight line to ReLU")
     if not swish_question():
         return
-    if not beta_slider_shown:
-        with controls("Swish β"):
-            parameter_slider("swish", SWISH.params[0])
-    else:
-        st.caption("Move β with the Swish slider in the controls above.")
     beta = float(st.session_state[SWISH_BETA_KEY])
     where, gap = max_abs_difference(lambda t: SWISH(t, beta=beta), RELU, x[0], x[-1])
-    st.markdown(
-        r"$f(x) = x\,\sigma(\beta x)$: at $\beta = 0$ the gate is a constant $\tfrac12$, so $f = x/2$ "
-        r"(a straight line); $\beta = 1$ is SiLU; a large $\beta$ makes the gate a step, so $f$ "
-        f"approaches ReLU. With β = {beta:g}, the largest gap to ReLU on this range is **{gap:.4g}** "
-        f"(at x = {where:.4g}).")
     swish = activation_colour("swish")  # the Swish family in one colour, told apart by dash
     curves = [Curve(f"Swish β = {beta:g}", SWISH(x, beta=beta), **activation_style("swish")),
               *([] if beta == 1.0 else [Curve("SiLU (β = 1)", SWISH(x, beta=1.0), swish, "dot")]),
@@ -333,6 +322,16 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
     show_chart(overlay_figure(x, curves), curves_table(x, curves), name="swish_beta", x_title="x",
                y_title="f(x)", height=380,
                alt=f"Swish with beta {beta:g} between the line x/2 and ReLU; gap to ReLU {gap:.3g}.")
+    st.markdown(
+        r"$f(x) = x\,\sigma(\beta x)$: at $\beta = 0$ the gate is a constant $\tfrac12$, so $f = x/2$ "
+        r"(a straight line); $\beta = 1$ is SiLU; a large $\beta$ makes the gate a step, so $f$ "
+        f"approaches ReLU. With β = {beta:g}, the largest gap to ReLU on this range is **{gap:.4g}** "
+        f"(at x = {where:.4g}).")
+    if not beta_slider_shown:
+        with controls("Swish β"):
+            parameter_slider("swish", SWISH.params[0])
+    else:
+        st.caption("Move β with the Swish slider in the controls above.")
 
 
 st.title("Curves and derivatives")

@@ -238,8 +238,8 @@ def comparison_runs(s: dict) -> dict[str, dp.DepthRun]:
 
 
 def measurement_section(s: dict, bound_out: bool) -> None:
-    """The verdict, gradient per layer, activation histograms and saturation, each question before
-    what answers it: the reference networks join the verdict and the gradient chart once the
+    """Gradient per layer and the verdict, activation histograms and saturation, each question
+    before what answers it: the reference networks join the verdict and the gradient chart once the
     initialisation question is answered, the saturation chart once the zeros question is; the
     0.25ⁿ line waits for the theory's question (``bound_out``)."""
     run = run_of(s["name"], s["init"], depth=s["depth"], width=s["width"], seed=s["seed"],
@@ -250,11 +250,11 @@ def measurement_section(s: dict, bound_out: bool) -> None:
         st.warning("Some values overflowed to infinity or NaN: the weights are too large for this "
                    "depth. The charts leave those values out.", icon=":material/warning:")
     init_out = init_question(s)
-    verdict(run, label, s, compare if init_out else {}, bound_out)
     if compare and not init_out:
-        st.caption(f"{joins(compare)} these numbers and the chart, at the same depth, width and "
+        st.caption(f"{joins(compare)} the chart and these numbers, at the same depth, width and "
                    "seed, once you answer the question above.")
-    gradient_chart(run, label, s, compare if init_out else {}, bound_out)
+    gradient_chart(run, label, s, compare if init_out else {}, bound_out)  # right under its question
+    verdict(run, label, s, compare if init_out else {}, bound_out)
     zeros_out = zeros_question(s)
     left, right = st.columns(2)
     with left:

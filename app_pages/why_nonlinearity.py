@@ -5,7 +5,7 @@ Each predict-then-reveal question stands before what answers it, which appears o
 from __future__ import annotations
 
 import random
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -233,10 +233,12 @@ def by_depth_chart(k: int, label: str, line_colour: str, values, value_name: str
                alt=f"{value_name} of the curve with {label} for 1 to {MAX_LAYERS} hidden layers.")
 
 
-def kink_questions(k: int, seed: int, kinks_here: int | None, label: str) -> tuple[bool, bool]:
-    """The two questions about ReLU's kinks side by side (stacked on a phone); under the first,
+def kink_questions(k: int, seed: int, kinks_here: int | None, label: str,
+                   by_depth: Callable[[], None] | None = None) -> None:
+    """The two questions about ReLU's kinks side by side (stacked on a phone). Under the first,
     once it is answered, the kinks of the curve above (``kinks_here``, None for an activation
-    that is not piecewise linear). Returns whether each answer is out."""
+    that is not piecewise linear); under the second, once both are answered, ``by_depth`` draws
+    the kinks for every depth (its bar for this depth would answer the first)."""
     relu = profile_of("relu", ACTIVATIONS["relu"].defaults(), seed)
     this_depth, other_depths = st.columns(2)
     with this_depth:
@@ -246,7 +248,11 @@ def kink_questions(k: int, seed: int, kinks_here: int | None, label: str) -> tup
                       help="Slope changes counted on a fine grid by the core.")
     with other_depths:
         depth_out = kinks_depth_question(seed, relu)
-    return count_out, depth_out
+        if by_depth is not None and count_out and depth_out:
+            by_depth()
+        elif by_depth is not None and depth_out:
+            st.caption("The kinks for every depth appear once the question about this network's "
+                       "kinks is answered too.")
 
 
 def depth_section(k: int, name: str, profile: nl.DepthProfile | None, seed: int) -> None:
@@ -260,14 +266,11 @@ def depth_section(k: int, name: str, profile: nl.DepthProfile | None, seed: int)
         st.header("Count the kinks")
         st.markdown(f"{CHOICES[name].display_name} is piecewise linear, so the curve is made of "
                     "straight pieces joined at kinks.")
-        count_out, depth_out = kink_questions(k, seed, profile.kinks[k - 1], label)
-        if count_out and depth_out:
-            st.markdown(f"Kinks with {label}, same seed, 1 to {MAX_LAYERS} hidden layers "
-                        f"({k} outlined):")
+        def kinks_by_depth() -> None:
+            st.markdown(f"Kinks with {label}, same seed, 1 to {MAX_LAYERS} hidden layers ({k} outlined):")
             by_depth_chart(k, label, line_colour, profile.kinks, "kinks")
-        elif depth_out:  # the bar of this depth would answer the other question
-            st.caption("The kinks for every depth appear once the question about this network's "
-                       "kinks is answered too.")
+
+        kink_questions(k, seed, profile.kinks[k - 1], label, kinks_by_depth)
         return
     if profile is not None:
         st.header("How far it bends")

@@ -16,7 +16,7 @@ HIDEABLE = {
     "tables": "Data tables",
 }
 PRESENT = UrlParam("present", False, "bool")
-HIDE = UrlParam("hide", ["controls"], "choices", options=tuple(HIDEABLE))
+HIDE = UrlParam("hide", ["controls", "tables"], "choices", options=tuple(HIDEABLE))  # a projector shows charts, not their tables
 PARAMS = (PRESENT, HIDE)
 
 # Streamlit styles each widget's text itself, so the rules name the text elements, main area only.

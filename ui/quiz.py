@@ -18,6 +18,8 @@ from ui.presenter import presenting, shown
 
 def _set_committed(key: str, committed: bool) -> None:
     st.session_state[f"{key}_committed"] = committed
+    # the choice outlives its radio, which a presented question no longer draws once revealed
+    st.session_state[f"{key}_chosen"] = st.session_state.get(f"{key}_choice") if committed else None
     if not committed:
         st.session_state.pop(f"{key}_choice", None)
 
@@ -32,24 +34,33 @@ def question(key: str, prompt: str, options: Sequence[str], answer: int, reveal:
     """
     if not shown("questions"):
         return True
+    teacher = presenting()
     committed = st.session_state.get(f"{key}_committed", False)
     with st.container(border=True):
-        choice = st.radio(f"**Predict:** {prompt}", options, index=None, key=f"{key}_choice",
-                          disabled=committed, horizontal=presenting())  # a row: one line on a projector
-        if not committed:
-            teacher = presenting()
-            st.button("Reveal the answer" if teacher and choice is None else "Commit and reveal",
-                      key=f"{key}_reveal", disabled=choice is None and not teacher,
-                      on_click=_set_committed, args=(key, True),
-                      help="Choose an answer first: predicting before seeing is the point. "
-                           "What answers it appears below once you commit.")
-            return False
-        if choice is None:
-            st.info(f"The answer: **{options[answer]}**", icon=":material/lightbulb:")
-        elif choice == options[answer]:
-            st.success(f"Right: **{options[answer]}**", icon=":material/check_circle:")
+        if committed and teacher:  # on a projector the verdict replaces the options: room for the chart
+            prompt_at, again_at = st.columns([5, 1], vertical_alignment="center")
+            prompt_at.markdown(f"**Predict:** {prompt}")
+            choice = st.session_state.get(f"{key}_chosen")
         else:
-            st.error(f"Not quite: the answer is **{options[answer]}**", icon=":material/cancel:")
-        st.markdown(reveal)
-        st.button("Try again", key=f"{key}_reset", on_click=_set_committed, args=(key, False))
+            # On a projector the options make one row with the button at its end: the question,
+            # its section's heading and the chart that answers it share one 1280x720 screen.
+            options_at, button_at = st.columns([3, 1], vertical_alignment="bottom") if teacher else (st, st)
+            choice = options_at.radio(f"**Predict:** {prompt}", options, index=None, key=f"{key}_choice",
+                                      disabled=committed, horizontal=teacher)
+        if not committed:
+            button_at.button("Reveal the answer" if teacher and choice is None else "Commit and reveal",
+                             key=f"{key}_reveal", disabled=choice is None and not teacher,
+                             on_click=_set_committed, args=(key, True),
+                             help="Choose an answer first: predicting before seeing is the point. "
+                                  "What answers it appears below once you commit.")
+            return False
+        # the verdict and why in one box, so that the chart it announces follows close below
+        if choice is None:
+            st.info(f"The answer: **{options[answer]}**\n\n{reveal}", icon=":material/lightbulb:")
+        elif choice == options[answer]:
+            st.success(f"Right: **{options[answer]}**\n\n{reveal}", icon=":material/check_circle:")
+        else:
+            st.error(f"Not quite: the answer is **{options[answer]}**\n\n{reveal}", icon=":material/cancel:")
+        (again_at if teacher else st).button("Try again", key=f"{key}_reset", on_click=_set_committed,
+                                             args=(key, False), type="tertiary", icon=":material/replay:")
     return True

@@ -39,7 +39,7 @@ def dash(i: int) -> str:
 
 PRESENTER_CHART_FONT = 20  # px: chart text a projector's back row can read
 # px: a presented chart leaves room on a 1280x720 screen for its section's heading and question
-PRESENTER_CHART_MAX_HEIGHT = 440
+PRESENTER_CHART_MAX_HEIGHT = 320
 
 
 def base_layout(*, height: int = 420, presenting: bool = False) -> dict:

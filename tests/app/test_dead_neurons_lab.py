@@ -93,7 +93,7 @@ def test_questions_are_answered_from_the_network_on_screen():
     broken, fixed = (train_steps(start[n], data, 300).history for n in ("relu", "fix"))
     at.radio(key="lab_q1_choice").set_value("ReLU").run()
     at.button(key="lab_q1_reveal").click().run()
-    reveal = next(m.value for m in at.markdown if "After 300 steps ReLU" in m.value)
+    reveal = next(e.value for e in at.error if "After 300 steps ReLU" in e.value)
     assert f"**{broken.dead_overall[-1]:.0%}**" in reveal and f"**{fixed.dead_overall[-1]:.0%}**" in reveal
     assert "Fix: learning rate 0.3" in at.error[0].value  # fewer dead at 0.3, computed on screen's seed 5
 

@@ -48,7 +48,7 @@ def _metrics(at) -> dict[str, str]:
 
 
 def _text(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return page_text(at)
 
 
 def _answer(at, key: str, option_start: str) -> str:

@@ -25,6 +25,18 @@ PAGES = ("", "curves", "choosing", "softmax_temperature", "vanishing_gradients",
          "your_activation")  # URL paths; "" is the landing page
 
 
+def commit_answer(app, key: str, option: str) -> None:
+    """Choose ``option`` in question ``key`` and press its "Commit and reveal", as a student does
+    (``app`` is a tests.e2e.conftest.AppPage; Streamlit keeps a hidden twin of a button with help
+    text, hence :visible)."""
+    page = app.page
+    page.locator(f".st-key-{key}_choice").get_by_text(option, exact=True).click()
+    app.wait_idle()
+    page.locator(f".st-key-{key}_reveal button:visible").click()
+    app.wait_idle()
+    app.assert_healthy()
+
+
 def lab_step(page) -> int:
     """The step counter the live lab shows (its first run's, in side-by-side mode)."""
     text = page.locator('.run [data-number="step"] .big').first.inner_text()  # Playwright looks inside shadow roots

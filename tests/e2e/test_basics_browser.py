@@ -9,18 +9,9 @@ from playwright.sync_api import expect
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
 from tests.core.test_nonlinearity import exact_kinks
+from tests.e2e.harness import commit_answer
 
 pytestmark = pytest.mark.e2e
-
-
-def _commit(app, key: str, option: str) -> None:
-    """Choose ``option`` in question ``key`` and commit (the widgets' keys name their elements)."""
-    page = app.page
-    page.locator(f".st-key-{key}_choice").get_by_text(option, exact=True).click()
-    app.wait_idle()
-    page.locator(f".st-key-{key}_reveal button:visible").click()  # Streamlit keeps a hidden twin
-    app.wait_idle()
-    app.assert_healthy()
 
 
 def test_landing_page_layers_slider_by_keyboard_and_kinks_after_the_questions(app):
@@ -41,11 +32,11 @@ def test_landing_page_layers_slider_by_keyboard_and_kinks_after_the_questions(ap
     expect(charts).to_have_count(1)  # the bent curve; what answers the questions waits for them
     expect(metric).to_have_count(0)
     kinks = exact_kinks(nl.scalar_network(4, 8, 6), ACTIVATIONS["relu"])
-    _commit(app, "nl_q_neurons", "exactly 32")
+    commit_answer(app, "nl_q_neurons", "exactly 32")
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(kinks))
-    _commit(app, "nl_q_depth", "the same number")
+    commit_answer(app, "nl_q_depth", "the same number")
     expect(charts).to_have_count(2)  # kinks against depth
-    _commit(app, "nl_q_line", "a smooth curve")
+    commit_answer(app, "nl_q_line", "a smooth curve")
     expect(charts).to_have_count(3)  # and the straight line without an activation
     expect(page.get_by_text("Not quite: the answer is a straight line")).to_be_visible()
 
@@ -63,7 +54,7 @@ def test_choosing_page_histogram_select_and_cost_chart_after_its_question(app):
     expect(page.get_by_role("heading", name="Outputs of Tanh for standard-normal inputs")).to_be_visible()
     charts = page.locator(".js-plotly-plot")
     expect(charts).to_have_count(1)  # the histogram; the cost chart waits for its question
-    _commit(app, "ch_q_speed", "ReLU")
+    commit_answer(app, "ch_q_speed", "ReLU")
     expect(charts).to_have_count(2)
 
 

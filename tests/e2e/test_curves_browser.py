@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.harness import commit_answer
+
 pytestmark = pytest.mark.e2e
 
 
@@ -23,6 +25,7 @@ def test_slider_keyboard_and_tails_button(app):
     app.page.get_by_role("button", name="Show the far tails").click()
     app.wait_idle()
     app.assert_healthy()
+    commit_answer(app, "cv_q_tail", "Yes, exactly 0")  # the value waits for its question
     # sigma'(30) = e^-30 / (1 + e^-30)^2, stated to 4 digits
     expected = math.exp(-30) / (1 + math.exp(-30)) ** 2
     expect(app.page.get_by_text(f"σ'(30) = {expected:.3e}")).to_have_count(1)
@@ -38,6 +41,7 @@ def test_shared_link_shows_the_same_values(app):
     expect(chips).to_have_count(2)
     assert [chips.nth(i).get_attribute("aria-label") for i in range(chips.count())] == ["Sigmoid", "ELU"]
     expect(page.get_by_role("slider", name="ELU: alpha (negative saturation)")).to_have_value("2.5")
+    commit_answer(app, "cv_q_swish", "ReLU")  # the Swish section (and its slider) waits for its question
     expect(page.get_by_role("slider", name="Swish / SiLU: beta (gate sharpness)")).to_have_value("1")
     expect(page.get_by_label("Probe at x₀", exact=True)).to_have_value("3.5")
     expect(page.get_by_label("x from", exact=True)).to_have_value("-10")

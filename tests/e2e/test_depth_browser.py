@@ -4,6 +4,8 @@ the depth slider moves, a shared link restores the view."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.harness import commit_answer
+
 pytestmark = pytest.mark.e2e
 
 
@@ -19,11 +21,7 @@ def test_depth_slider_by_keyboard_and_reseed(app):
     charts = page.locator('[data-testid="stPlotlyChart"]')
     expect(charts).to_have_count(3, timeout=10_000)  # the measured charts
     assert page.get_by_text("9.54×10⁻⁷").count() == 0  # 0.25^10 = 1/1048576 waits for its question
-    page.get_by_role("radio", name="about 10⁻⁶", exact=True).check(force=True)
-    app.wait_idle()
-    page.locator("button:not([disabled]):visible", has_text="Commit and reveal").click()
-    app.wait_idle()
-    app.assert_healthy()
+    commit_answer(app, "vg_q_bound", "about 10⁻⁶")
     assert page.get_by_text("9.54×10⁻⁷").count() >= 1  # stated from the core
     expect(charts).to_have_count(4, timeout=10_000)  # and the slope products against n
     depth = _slider(page, "Depth (layers)")

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.harness import commit_answer
+
 pytestmark = pytest.mark.e2e
 
 LOGITS_LABEL = "Logits (2 to 10 numbers, separated by commas)"
@@ -19,16 +21,6 @@ def _expect_charts(app, count: int) -> None:
     expect(app.page.locator('[data-testid="stPlotlyChart"]')).to_have_count(count, timeout=10_000)
 
 
-def _commit(app, option: str) -> None:
-    """Choose a question's option and press its "Commit and reveal": the only one enabled then (each
-    button also has a hidden copy, hence :visible)."""
-    app.page.get_by_role("radio", name=option, exact=True).check(force=True)
-    app.wait_idle()
-    app.page.locator("button:not([disabled]):visible", has_text="Commit and reveal").click()
-    app.wait_idle()
-    app.assert_healthy()
-
-
 def test_each_answer_appears_once_its_question_is_answered(app):
     """The T = 0.01 and T = 100 numbers and the chart of probability against T wait for the two
     limit questions; the naive and stable formulas wait for the shift question."""
@@ -38,12 +30,12 @@ def test_each_answer_appears_once_its_question_is_answered(app):
     _expect_charts(app, 2)  # the bars and the Jacobian
     expect(page.get_by_text("for the runner-up")).to_have_count(0)
     expect(page.get_by_text("Naive formula", exact=True)).to_have_count(0)
-    _commit(app, "One-hot: all of it on the largest logit")
+    commit_answer(app, "sm_q_cold", "One-hot: all of it on the largest logit")
     expect(page.get_by_text("for the runner-up")).to_have_count(1)
     _expect_charts(app, 2)  # the chart answers both limit questions
-    _commit(app, "log n: the entropy of uniform probabilities")
+    commit_answer(app, "sm_q_entropy", "log n: the entropy of uniform probabilities")
     _expect_charts(app, 3)
-    _commit(app, "No: they stay the same")
+    commit_answer(app, "sm_q_shift", "No: they stay the same")
     expect(page.get_by_text("Naive formula", exact=True)).to_have_count(1)
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Right")).to_have_count(3)
 
@@ -73,7 +65,7 @@ def test_slider_keyboard_bad_logits_and_a_preset(app):
     _expect_charts(app, 2)  # the charts stay, showing the last good logits
     assert "sm_logits" not in app.page.url  # the link keeps the last good (default) logits
 
-    _commit(app, "No: they stay the same")  # the naive and stable formulas appear
+    commit_answer(app, "sm_q_shift", "No: they stay the same")  # the naive and stable formulas appear
     app.page.get_by_role("button", name="Huge logits").click()
     expect(app.page).to_have_url(re.compile("sm_logits=1000"))
     app.wait_idle()
