@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
-from ui.theme import ACTIVATION_PALETTE, GREY
+from ui.theme import ACTIVATION_PALETTE, GREY, vertical_line
 
 _BAND_SHADES = ("rgba(0,158,115,0.12)", "rgba(230,159,0,0.12)", "rgba(213,94,0,0.12)")
 
@@ -29,16 +28,15 @@ def _other_than(line_colour: str) -> str:
 
 
 def network_with_activation_figure(x: np.ndarray, activated: np.ndarray, activation_label: str,
-                                   line_colour: str) -> go.Figure:
+                                   line_colour: str) -> dict:
     """y(x) of the network with the activation after every hidden layer, in ``line_colour``."""
-    fig = go.Figure(go.Scatter(x=x, y=activated, mode="lines", name=f"With {activation_label}",
-                               line=dict(color=line_colour, width=2.5)))
-    fig.update_layout(showlegend=True)  # the legend names the chart, even with one line
-    return fig
+    line = dict(type="scatter", x=x, y=activated, mode="lines", name=f"With {activation_label}",
+                line=dict(color=line_colour, width=2.5))
+    return dict(data=[line], layout=dict(showlegend=True))  # the legend names the chart, even with one line
 
 
 def network_without_activation_figure(x: np.ndarray, linear: np.ndarray, collapsed: np.ndarray,
-                                      line_colour: str) -> go.Figure:
+                                      line_colour: str) -> dict:
     """y(x) of the same network without an activation, layer by layer (thick grey) and as its one
     collapsed layer (dashed, in a colour other than the activation's ``line_colour``, which the
     chart beside it uses).
@@ -46,65 +44,63 @@ def network_without_activation_figure(x: np.ndarray, linear: np.ndarray, collaps
     A chart of its own, beside the activated one: the two outputs can differ in scale by a lot,
     and on a phone the two stack.
     """
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=linear, mode="lines", name="No activation (layers one by one)",
-                             line=dict(color=GREY, width=5)))
-    fig.add_trace(go.Scatter(x=x, y=collapsed, mode="lines", name="One collapsed layer W x + b",
-                             line=dict(color=_other_than(line_colour), width=2, dash="dash")))
-    return fig
+    return dict(data=[
+        dict(type="scatter", x=x, y=linear, mode="lines", name="No activation (layers one by one)",
+             line=dict(color=GREY, width=5)),
+        dict(type="scatter", x=x, y=collapsed, mode="lines", name="One collapsed layer W x + b",
+             line=dict(color=_other_than(line_colour), width=2, dash="dash")),
+    ], layout={})
 
 
 def by_depth_figure(depths: Sequence[int], values: Sequence[float], current_depth: int,
-                    bar_colour: str, value_name: str, log_y: bool = False) -> go.Figure:
+                    bar_colour: str, value_name: str, log_y: bool = False) -> dict:
     """One bar per depth (the current one outlined), e.g. the number of kinks of the curve."""
     depths = np.asarray(depths)
-    widths = np.where(depths == current_depth, 3.0, 0.0)
-    fig = go.Figure(go.Bar(x=depths, y=np.asarray(values, dtype=float), name=value_name,
-                           marker=dict(color=bar_colour,
-                                       line=dict(color=GREY, width=widths)),
-                           hovertemplate="%{x} layers: %{y:.4g}<extra></extra>"))
-    fig.update_xaxes(tickmode="array", tickvals=depths, type="category")
+    bars = dict(type="bar", x=depths, y=np.asarray(values, dtype=float), name=value_name,
+                marker=dict(color=bar_colour, line=dict(color=GREY, width=np.where(depths == current_depth, 3.0, 0.0))),
+                hovertemplate="%{x} layers: %{y:.4g}<extra></extra>")
+    layout = dict(xaxis=dict(tickmode="array", tickvals=depths, type="category"))
     if log_y:
-        fig.update_yaxes(type="log", exponentformat="power")
-    return fig
+        layout["yaxis"] = dict(type="log", exponentformat="power")
+    return dict(data=[bars], layout=layout)
 
 
 def cost_figure(labels: Sequence[str], ratios: Sequence[float], bar_colours: Sequence[str],
-                bands: Sequence[tuple[str, float, float]]) -> go.Figure:
+                bands: Sequence[tuple[str, float, float]]) -> dict:
     """Horizontal bars of time relative to ReLU (log axis) over shaded cost bands (label, lo, hi)."""
     ratios = np.asarray(ratios, dtype=float)
-    fig = go.Figure(go.Bar(
-        y=list(labels), x=ratios, orientation="h", name="Time relative to ReLU",
-        marker=dict(color=list(bar_colours)),
-        hovertemplate="%{y}: %{x:.3g} × ReLU<extra></extra>"))
+    bars = dict(type="bar", y=list(labels), x=ratios, orientation="h", name="Time relative to ReLU",
+                marker=dict(color=list(bar_colours)), hovertemplate="%{y}: %{x:.3g} × ReLU<extra></extra>")
     top = max(float(np.max(ratios)) * 2.0 if len(ratios) else 0.0, 30.0)
     bottom = 0.3
+    shapes, annotations = [], []
     for (label, lo, hi), shade in zip(bands, _BAND_SHADES):
         left, right = max(lo, bottom), min(hi, top)
         if right <= left:
             continue
-        fig.add_vrect(x0=left, x1=right, fillcolor=shade, line_width=0, layer="below")
+        shapes.append(dict(type="rect", x0=left, x1=right, xref="x", y0=0, y1=1, yref="y domain",
+                           fillcolor=shade, line=dict(width=0), layer="below"))
         # annotations on a log axis take log10 positions
-        fig.add_annotation(x=(np.log10(left) + np.log10(right)) / 2, y=1.0, yref="paper",
-                           text=label, showarrow=False, yanchor="bottom", font=dict(color=GREY))
+        annotations.append(dict(x=(np.log10(left) + np.log10(right)) / 2, y=1.0, yref="paper", text=label,
+                                showarrow=False, yanchor="bottom", font=dict(color=GREY)))
     ticks = [v for v in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if bottom <= v <= top]
-    fig.update_xaxes(type="log", range=[np.log10(bottom), np.log10(top)], tickvals=ticks,
-                     ticktext=[f"{v:g}×" for v in ticks])
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(showlegend=False, hovermode="closest")
-    return fig
+    return dict(data=[bars], layout=dict(
+        shapes=shapes, annotations=annotations, showlegend=False, hovermode="closest",
+        xaxis=dict(type="log", range=[np.log10(bottom), np.log10(top)], tickvals=ticks,
+                   ticktext=[f"{v:g}×" for v in ticks]),
+        yaxis=dict(autorange="reversed", tickmode="array", tickvals=list(labels))))  # every name, however small
 
 
 def histogram_figure(edges: np.ndarray, fractions: np.ndarray, label: str, bar_colour: str,
-                     mean: float | None) -> go.Figure:
+                     mean: float | None) -> dict:
     """Bars of the fraction of outputs per bin, with a dotted line at the mean (none if ``mean`` is
     None)."""
     centres = (edges[:-1] + edges[1:]) / 2.0
-    fig = go.Figure(go.Bar(x=centres, y=fractions, width=np.diff(edges), name=label,
-                           marker=dict(color=bar_colour),
-                           hovertemplate="f(z) ≈ %{x:.3g}: %{y:.2%}<extra></extra>"))
+    bars = dict(type="bar", x=centres, y=fractions, width=np.diff(edges), name=label,
+                marker=dict(color=bar_colour), hovertemplate="f(z) ≈ %{x:.3g}: %{y:.2%}<extra></extra>")
+    layout = dict(showlegend=False, hovermode="closest", bargap=0.0)
     if mean is not None:
-        fig.add_vline(x=mean, line=dict(color=GREY, dash="dot", width=2),
-                      annotation_text=f"mean {mean:.3f}", annotation_position="top right")
-    fig.update_layout(showlegend=False, hovermode="closest", bargap=0.0)
-    return fig
+        layout["shapes"] = [vertical_line(mean, color=GREY, dash="dot", width=2)]
+        layout["annotations"] = [dict(x=mean, xref="x", y=1, yref="y domain", text=f"mean {mean:.3f}",
+                                      showarrow=False, xanchor="left", yanchor="top")]
+    return dict(data=[bars], layout=layout)

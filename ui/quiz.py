@@ -38,7 +38,7 @@ def question(key: str, prompt: str, options: Sequence[str], answer: int, reveal:
     committed = st.session_state.get(f"{key}_committed", False)
     with st.container(border=True):
         if committed and teacher:  # on a projector the verdict replaces the options: room for the chart
-            prompt_at, again_at = st.columns([5, 1], vertical_alignment="center")
+            prompt_at, again_at = st.columns([3, 1], vertical_alignment="center")
             prompt_at.markdown(f"**Predict:** {prompt}")
             choice = st.session_state.get(f"{key}_chosen")
         else:

@@ -13,7 +13,12 @@ import pytest
 from activations_core import ACTIVATIONS
 from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
 from tests.core.conftest import REFERENCES, SELU_ALPHA, SELU_LAMBDA
-from ui.figures_basics import cost_figure, histogram_figure
+from tests.helpers import plotly_checked
+from ui import figures_basics
+
+
+
+cost_figure, histogram_figure = map(plotly_checked, (figures_basics.cost_figure, figures_basics.histogram_figure))
 
 PAGE = "choosing"
 PARAM_KEYS = ["ch_acts", "ch_hist", "ch_task"]

@@ -4,20 +4,16 @@ import math
 
 import mpmath as mp
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 from activations_core import ACTIVATIONS
+from tests.helpers import plotly_checked
 from ui import figures_curves
 from ui.figures_curves import Curve, Point, curves_table, log_magnitude
 from ui.theme import GREY, activation_style
 
 X = np.linspace(-40, 40, 1001)
-
-
-def overlay_figure(*args, **kwargs) -> go.Figure:
-    """The builder's spec as a plotly Figure: plotly validates every property on the way."""
-    return go.Figure(figures_curves.overlay_figure(*args, **kwargs))
+overlay_figure = plotly_checked(figures_curves.overlay_figure)
 
 
 def _curves(names, derivative=False):

@@ -4,11 +4,11 @@ import math
 
 import mpmath as mp
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 from activations_core import softmax, softmax_jacobian
 from activations_core.logits import compare_formulas, temperature_sweep
+from tests.helpers import plotly_checked
 from ui import figures_softmax
 from ui.figures_softmax import (
     bars_table, jacobian_table, number_text, probability_label, stability_tables, sweep_table,
@@ -20,12 +20,8 @@ NAMES = ["cat", "dog", "fox"]
 Z = np.array([2.0, 1.0, 0.1])
 
 
-def _checked(builder):
-    """The builder's spec as a plotly Figure: plotly validates every property on the way."""
-    return lambda *args, **kwargs: go.Figure(builder(*args, **kwargs))
 
-
-probability_bars, sweep_figure, jacobian_heatmap = map(_checked, (
+probability_bars, sweep_figure, jacobian_heatmap = map(plotly_checked, (
     figures_softmax.probability_bars, figures_softmax.sweep_figure, figures_softmax.jacobian_heatmap))
 
 

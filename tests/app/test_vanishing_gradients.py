@@ -315,16 +315,12 @@ def test_depth_one_and_the_widest_net_render():
 
 
 def test_figure_builders_carry_the_core_arrays():
-    import plotly.graph_objects as go
-
     from activations_core import depth as dp
+    from tests.helpers import plotly_checked
     from ui import figures_depth
     from ui.figures_depth import Line, Mark, colour_cap, histogram_table, series_table
 
-    def checked(builder):  # the builder's spec as a Figure: plotly validates every property
-        return lambda *args, **kwargs: go.Figure(builder(*args, **kwargs))
-
-    bound_figure, fraction_figure, gradient_figure, histogram_heatmap = map(checked, (
+    bound_figure, fraction_figure, gradient_figure, histogram_heatmap = map(plotly_checked, (
         figures_depth.bound_figure, figures_depth.fraction_figure, figures_depth.gradient_figure,
         figures_depth.histogram_heatmap))
 

@@ -11,8 +11,15 @@ from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
 from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
 from tests.core.test_nonlinearity import exact_kinks
-from ui.figures_basics import (by_depth_figure, matrix_latex, network_with_activation_figure,
-                               network_without_activation_figure)
+from tests.helpers import plotly_checked
+from ui import figures_basics
+from ui.figures_basics import matrix_latex
+
+
+
+by_depth_figure, network_with_activation_figure, network_without_activation_figure = map(plotly_checked, (
+    figures_basics.by_depth_figure, figures_basics.network_with_activation_figure,
+    figures_basics.network_without_activation_figure))
 
 PAGE = "why_nonlinearity"
 PARAM_KEYS = ["nl_layers", "nl_act", "nl_size", "nl_seed"] + [
