@@ -22,8 +22,9 @@ from __future__ import annotations
 import ast
 import difflib
 import keyword
+import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -38,6 +39,7 @@ MAX_DEPTH = 16  # nesting levels: calls, powers, unary signs, brackets; a chain 
 MAX_POWER_NESTING = 2  # (x**2)**3 is fine, ((x**2)**3)**2 is not
 MAX_EXPONENT = 10  # |exponent| of **
 MAX_CONSTANT = 1e6  # |number| typed
+MAX_MEMO = 32  # limits at +-inf kept per formula (one per parameter value)
 DEFAULT_PARAM = 1.0
 
 X = sp.Symbol("x")
@@ -1065,6 +1067,8 @@ class CustomFormula:
     derivative_latex: str
     expression: sp.Expr
     derivative: sp.Expr
+    # the browser program and the limits at +-inf per parameter value, made when first asked for
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _param_value(self, params: dict) -> float:
         unknown = set(params) - {self.param_name}
@@ -1072,17 +1076,53 @@ class CustomFormula:
             raise TypeError(f"unexpected parameter(s) {sorted(unknown)}; this formula's parameter is {self.param_name}")
         return float(params.get(self.param_name, DEFAULT_PARAM))
 
+    def limits(self, a: float | None = None) -> dict | None:
+        """{"f": (limit as x -> -inf, as x -> +inf), "df": (...)} (formula_program.Limit: a value,
+        NaN with a reason where there is none), found numerically from the browser program by the
+        rules in formula_program.py, the same in the browser; None for a formula that has no program."""
+        from activations_core.formula_program import formula_program, program_limits
+
+        a = DEFAULT_PARAM if a is None else float(a)
+        key = ("limits", a, math.copysign(1.0, a))  # -0.0 == 0.0 as a key, but a + a differs at -0
+        found = self._memo.get(key)
+        if found is None:
+            if "program" not in self._memo:
+                try:
+                    self._memo["program"] = formula_program(self)
+                except ValueError:  # only a hand-made CustomFormula: parse_formula's always compile
+                    self._memo["program"] = None
+            if self._memo["program"] is None:
+                return None
+            if len(self._memo) > MAX_MEMO:  # parameter values: keep the memo small
+                for key in [key for key in self._memo if key != "program"]:
+                    self._memo.pop(key, None)
+            found = self._memo.setdefault(key, program_limits(self._memo["program"], a))
+        return found
+
+    def _with_limits(self, values: np.ndarray, x, a: float, key: str) -> np.ndarray:
+        """values with f(+-inf) (key "f") or f'(+-inf) ("df") set to their limits."""
+        x = np.asarray(x, dtype=np.float64)
+        infinite = np.isinf(x)
+        if infinite.any():
+            limits = self.limits(a)
+            if limits is not None:
+                minus, plus = limits[key]
+                values[infinite & (x < 0)] = minus.value
+                values[infinite & (x > 0)] = plus.value
+        return values
+
     def fn(self, x, **params):
-        """f(x) as float64 (np.float64 for a scalar x); NaN where undefined."""
-        value, _ = _evaluate(self.expression, x, sp.Symbol(self.param_name), self._param_value(params))
-        return _scalar_or_array(value, x)
+        """f(x) as float64 (np.float64 for a scalar x); NaN where undefined; at +-inf, the limit."""
+        a = self._param_value(params)
+        value, _ = _evaluate(self.expression, x, sp.Symbol(self.param_name), a)
+        return _scalar_or_array(self._with_limits(value, x, a, "f"), x)
 
     def dfn(self, x, **params):
-        """f'(x) from the symbolic derivative; NaN wherever f(x) is NaN."""
+        """f'(x) from the symbolic derivative; NaN wherever f(x) is NaN; at +-inf, the limit."""
         param, a = sp.Symbol(self.param_name), self._param_value(params)
         y, _ = _evaluate(self.expression, x, param, a)
         dy, _ = _evaluate(self.derivative, x, param, a)
-        return _scalar_or_array(np.where(np.isnan(y), np.nan, dy), x)
+        return _scalar_or_array(self._with_limits(np.where(np.isnan(y), np.nan, dy), x, a, "df"), x)
 
     def to_activation(self, display_name: str = "Custom", a_default: float = DEFAULT_PARAM,
                       a_min: float = -5.0, a_max: float = 5.0, a_step: float = 0.05) -> Activation:
@@ -1143,6 +1183,56 @@ def evaluate_with_report(formula: CustomFormula, x, a: float | None = None):
     y, f_eval = _evaluate(formula.expression, x, param, a, track=True)
     dy, df_eval = _evaluate(formula.derivative, x, param, a, track=True)
     dy = np.where(np.isnan(y), np.nan, dy)
-    everywhere = np.ones(x.shape, dtype=bool)
-    problems = _problems("f", y, x, everywhere, f_eval) + _problems("f'", dy, x, ~np.isnan(y), df_eval)
+    y, dy = formula._with_limits(y, x, a, "f"), formula._with_limits(dy, x, a, "df")
+    infinite = np.isinf(x)
+    if infinite.any():  # at +-inf a NaN is a missing limit (say why), an infinite limit no problem
+        limits = formula.limits(a)
+        for key, evaluator in (("f", f_eval), ("df", df_eval)):
+            for plus, limit in zip((False, True), limits[key] if limits else ()):
+                if limit.reason:
+                    side = infinite & ((x > 0) if plus else (x < 0))
+                    evaluator.cause[side] = evaluator.cause_index(_limit_cause(limit.reason, plus))
+    finite_or_limit = ~(infinite & np.isinf(y))
+    problems = (_problems("f", y, x, finite_or_limit, f_eval)
+                + _problems("f'", dy, x, ~np.isnan(y) & ~(infinite & np.isinf(dy)), df_eval))
     return _scalar_or_array(y, x), _scalar_or_array(dy, x), EvaluationReport(tuple(problems))
+
+
+def _limit_cause(reason: str, plus: bool) -> str:
+    """A Limit's reason as the cause in a report or a page's warning."""
+    if reason == "undefined everywhere":
+        return "f(x) is undefined for every |x| >= 1"
+    if reason.startswith("undefined: "):
+        return f"{reason.removeprefix('undefined: ')} for large {'positive' if plus else 'negative'} x"
+    return (f"no limit as x → {'+∞' if plus else '−∞'} could be found (tried up to |x| = 1.5e308: it neither "
+            "settles nor grows steadily, as sin(x) does, or rounding hides its trend)")
+
+
+def _limit_text(value: float) -> str:
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value + 0.0:.6g}".replace("-", "−")  # + 0.0: -0 reads as 0
+
+
+def limit_messages(formula: CustomFormula, a: float | None = None) -> tuple[str, tuple[str, ...]]:
+    """(a sentence with f and f' as x -> -inf and +inf, a warning for each that has no limit).
+
+    f' is NaN wherever f is, so a missing limit of f is said once for both."""
+    limits = formula.limits(a)
+    if limits is None:
+        return "", ()
+    parts, warnings = [], []
+    for index, (end, plus) in enumerate((("−∞", False), ("+∞", True))):
+        f, df = limits["f"][index], limits["df"][index]
+        shown = [f"{name} → {_limit_text(limit.value)}" for name, limit in (("f(x)", f), ("f′(x)", df))
+                 if not limit.reason]
+        if shown:
+            parts.append(f"as x → {end}, " + " and ".join(shown))
+        if f.reason == "undefined everywhere":  # the report on the plotted points says it already
+            continue
+        if f.reason:
+            warnings.append(f"f(x) and f′(x) are undefined (NaN) at x = {end}: {_limit_cause(f.reason, plus)}.")
+        elif df.reason:
+            warnings.append(f"f′(x) is undefined (NaN) at x = {end}: {_limit_cause(df.reason, plus)}.")
+    summary = ("Limits: " + "; ".join(parts) + ".") if parts else ""
+    return summary, tuple(warnings)

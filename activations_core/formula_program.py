@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 import struct
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -67,12 +68,15 @@ from activations_core.formula import (
     _minus_tanh_squared,
     _NUMPY,
     _one_plus_exp,
+    _gate,
+    _greater,
     _Relu,
     _Sigmoid,
     _Sign,
     _Sin,
     _Sinh,
     _Softplus,
+    _softplus,
     _Tanh,
     _without,
 )
@@ -296,3 +300,197 @@ def formula_program(formula: CustomFormula) -> dict:
         "f": f,
         "df": df,
     }
+
+
+# -------------------------------------------------------------------------- limits at +-inf
+#
+# f(+-inf) and f'(+-inf) are limits, as for the built-ins (swish(-inf) = -0, tanh(inf) = 1): the
+# program's plain IEEE value at +-inf is NaN for x * sigmoid(x) at -inf (-inf * 0) and for most
+# typed formulas. The limit is read off the program itself, here with numpy and in ui/lab/formula.js
+# with the same rules, so the server and the browser agree. The program runs on a fixed tail of
+# 4,096 points per side, |x| = 2^(k/4) from 1 to 2^1023.75 (each point a power of two times one of
+# four constants, so both sides compute the same points exactly). A tail point is *valid* for an
+# output when every value the output needs is finite there (x - sqrt(x**2 + 1) is -inf beyond
+# 1.3e154 only because x**2 overflows) and no sum in it cancelled away 40 of its 53 bits (x -
+# sqrt(x**2 + x) is 0 beyond 2^52, where rounding has eaten its -0.5); a *domain error* when an
+# operation made NaN from finite inputs (a square root or log of a negative number, 0/0). Then:
+#
+#  1. the output is the same at every tail point as at +-inf itself (a constant): that value.
+#  2. a domain error among the last DOMAIN_REACH points: undefined; NaN everywhere: undefined.
+#  3. on the last WINDOW valid points after the last domain error (at least 2), the first that holds:
+#     a. they approach F, the IEEE value at +-inf, monotonically (within rounding) and get closer
+#        (F finite), or grow towards it (F infinite): F. IEEE arithmetic makes every indeterminate
+#        form NaN, and the tail guards the rest (sqrt(-1/x) is -0 at +inf but NaN on the tail).
+#     b. they end in a run of SETTLED_RUN values within SETTLED_TOL (relative, or absolute below
+#        1): the run's value without its rounding noise (0 for a run within SETTLED_TOL of 0; 1,
+#        not 1 - 2^-52, for x/(1 + abs(x)), which alternates between the two).
+#     c. (MIN_TREND points at least) one sign, a size that never decreases and at least doubles: +-inf.
+#     d. (MIN_TREND points at least) the largest size in each quarter of the window no larger than
+#        in the quarter before, and in the last two at most VANISHING times that: 0 (sin(x)/x).
+#  4. rule 3 again with the points where a sum cancelled counted as valid too, a settled run now
+#     only if it follows the point before it within 1e-6 (0.5*x*(1 + erf(x/sqrt(2))) at -inf: 1 + erf
+#     cancels to 0 beyond x = -8.3, where the true value is below 1e-16; x - sqrt(x**2 + x) jumps from
+#     -0.5 to 0, and is refused).
+#  5. otherwise no limit was found (sin(x); or a trend too slow to tell): NaN.
+# f' is NaN at +-inf wherever f is.
+
+TAIL_FACTORS = (1.0, 1.189207115002721, 1.4142135623730951, 1.681792830507429)  # 2^(j/4) rounded
+TAIL = np.ldexp(np.tile(TAIL_FACTORS, 1024), np.repeat(np.arange(1024), 4))  # exact products
+WINDOW = 64  # the last valid points the rules read: |x| over a factor 2^16
+CANCELLED = 2.0**-40  # a sum this much smaller than its larger term has lost 40 of its 53 bits
+VANISHING = 0.9  # a vanishing output's peak size shrinks by this from quarter to quarter of the window
+SETTLED_RUN = 8
+SETTLED_TOL = 1e-14  # relative, or absolute below 1: about 45 rounding errors of a value near 1
+MIN_TREND = 16
+DOMAIN_REACH = 64
+_EPS = np.finfo(np.float64).eps
+
+# The numpy function of each op, as the evaluator calls it (so a program runs bit for bit as fn).
+_KERNELS = {
+    "add": np.add, "mul": np.multiply, "div": np.divide, "neg": np.negative, "pow": np.power,
+    "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh,
+    "sinh": np.sinh, "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "abs": np.abs, "sign": np.sign,
+    "erf": _NUMPY[_Erf], "sigmoid": _NUMPY[_Sigmoid], "softplus": _softplus, "max": np.maximum,
+    "min": np.minimum, "greater": _greater, "where_nan": lambda y, d: np.where(np.isnan(y), np.nan, d),
+    "gate": _gate,
+}
+# What a domain error (NaN from finite inputs) in each op means, for the page's message.
+_DOMAIN_CAUSES = {"sqrt": "square root of a negative number", "log": "log of a negative number",
+                  "log1p": "log of a number below -1", "pow": "a negative number to a fractional power",
+                  "div": "0/0"}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """f or f' as x -> +-inf: value (NaN when there is none) and, for NaN, why."""
+
+    value: float
+    reason: str = ""  # "" (found), "undefined: <cause>", "undefined everywhere" or "unknown"
+
+
+def run_program(program: dict, x: np.ndarray, a: float) -> list:
+    """Every instruction's value at x (arrays, or np.float64 for constants and the parameter)."""
+    values: list = []
+    with np.errstate(all="ignore"):
+        for ins in program["instructions"]:
+            op, args = ins["op"], [values[j] for j in ins.get("args", ())]
+            if op == "x":
+                values.append(x)
+            elif op == "param":
+                values.append(np.float64(a))
+            elif op == "const":
+                values.append(np.float64(float(ins["value"])))
+            elif op == "powi":
+                values.append(args[0] ** ins["n"])
+            else:
+                values.append(_KERNELS[op](*args))
+    return values
+
+
+def _needed(instructions: list, output: int) -> np.ndarray:
+    """Which instructions the output reads, directly or not."""
+    needed = np.zeros(len(instructions), dtype=bool)
+    needed[output] = True
+    for i in range(len(instructions) - 1, -1, -1):
+        if needed[i]:
+            needed[list(instructions[i].get("args", ()))] = True
+    return needed
+
+
+def _settled_value(run: np.ndarray) -> float:
+    """The value of a settled run: 0 (signed as the run) when it is within SETTLED_TOL of 0, else the
+    value with the most trailing zero bits in its significand, the latest of equals (rounding makes
+    x/(1 + abs(x)) alternate between 1 and 1 - 2^-52; the limit is 1)."""
+    if abs(run[-1]) <= SETTLED_TOL:
+        return -0.0 if np.all(run <= 0) else 0.0
+    fraction = run.view(np.uint64) & np.uint64((1 << 52) - 1)
+    lowest = fraction & (~fraction + np.uint64(1))  # the lowest set bit (0 for a zero fraction)
+    zeros = np.where(fraction == 0, 52, np.log2(np.maximum(lowest, 1).astype(np.float64)))
+    return float(run[len(run) - 1 - int(np.argmax(zeros[::-1]))])
+
+
+def _limit(v: np.ndarray, valid: tuple[np.ndarray, np.ndarray], domain: np.ndarray, at_inf: float,
+           cause: str) -> Limit:
+    """The rules above, on one output's tail values v (|x| increasing), its valid points (strictly,
+    then finite only), its domain errors, and at_inf, its IEEE value at +-inf."""
+    size = len(v)
+    if not math.isnan(at_inf) and np.all(v == at_inf):
+        return Limit(at_inf)
+    errors = np.flatnonzero(domain)
+    if errors.size and errors[-1] >= size - DOMAIN_REACH:
+        return Limit(math.nan, f"undefined: {cause}")
+    if np.all(np.isnan(v)):
+        return Limit(math.nan, "undefined everywhere")
+    start = int(errors[-1]) + 1 if errors.size else 0
+    for points, strict in zip(valid, (True, False)):
+        index = start + np.flatnonzero(points[start:])
+        if index.size >= 2:
+            found = _window_limit(v, index, at_inf, strict)
+            if found is not None:
+                return Limit(found)
+    return Limit(math.nan, "unknown")
+
+
+def _window_limit(v: np.ndarray, index: np.ndarray, at_inf: float, strict: bool) -> float | None:
+    """Rules 3a-3d on the valid points `index` of v; None when none holds. Not strict (cancelled
+    sums allowed), a settled run must follow its point before within 1e-6 (rule 3b')."""
+    w = v[index[-WINDOW:]]
+    n = len(w)
+    if math.isfinite(at_inf):
+        d = np.abs(w - at_inf)
+        slack = 4 * _EPS * np.maximum(np.abs(w[:-1]), abs(at_inf))
+        if np.all(d[1:] <= d[:-1] + slack) and (d[-1] <= 1e-12 * max(1.0, abs(at_inf)) or d[-1] < d[0] * (1 - 1e-6)):
+            return at_inf
+    elif math.isinf(at_inf):
+        g = w if at_inf > 0 else -w
+        if g[-1] > 0 and np.all(g[1:] >= g[:-1]) and g[-1] > g[0]:
+            return at_inf
+    last = float(w[-1])
+    scale = max(1.0, abs(last))
+    settled = np.abs(v[index] - last) <= SETTLED_TOL * scale
+    run = index.size if settled.all() else int(np.argmin(settled[::-1]))
+    if run >= SETTLED_RUN and (strict or run == index.size or abs(v[index[-run - 1]] - last) <= 1e-6 * scale):
+        return _settled_value(v[index[-run:]])
+    if n >= MIN_TREND:
+        size_ = np.abs(w)
+        if (np.all(w > 0) or np.all(w < 0)) and np.all(size_[1:] >= size_[:-1]) and size_[-1] >= 2 * size_[0]:
+            return math.copysign(math.inf, last)
+        quarter = n // 4
+        peaks = size_[n - 4 * quarter:].reshape(4, quarter).max(axis=1)
+        if peaks[0] > 0 and np.all(peaks[1:] <= peaks[:-1]) and np.all(peaks[2:] <= VANISHING * peaks[1:-1]):
+            return 0.0
+    return None
+
+
+def program_limits(program: dict, a: float) -> dict[str, tuple[Limit, Limit]]:
+    """{"f": (limit at -inf, limit at +inf), "df": (...)} of a program with parameter value a."""
+    x = np.concatenate([-TAIL, TAIL, [-math.inf, math.inf]])
+    instructions = program["instructions"]
+    with np.errstate(all="ignore"):
+        values = [np.broadcast_to(np.asarray(value, dtype=np.float64), x.shape) for value in run_program(program, x, a)]
+        finite = [np.isfinite(value) for value in values]
+        usable = list(finite)  # finite, and for a sum: not cancelled down to its rounding errors
+        fresh_nan = [np.zeros(x.shape, dtype=bool)] * len(values)  # NaN made from finite inputs
+        for i, ins in enumerate(instructions):
+            args = ins.get("args", ())
+            if args:
+                fresh_nan[i] = np.isnan(values[i]) & np.logical_and.reduce([finite[j] for j in args])
+            if ins["op"] == "add":
+                larger = np.maximum(np.abs(values[args[0]]), np.abs(values[args[1]]))
+                usable[i] = finite[i] & ~(np.abs(values[i]) < CANCELLED * larger)
+        limits = {}
+        for key in ("f", "df"):
+            needed = np.flatnonzero(_needed(instructions, program[key]))
+            strict = np.logical_and.reduce([usable[i] for i in needed])
+            loose = np.logical_and.reduce([finite[i] for i in needed])
+            domain = np.logical_or.reduce([fresh_nan[i] for i in needed])
+            sides = []
+            for tail, at in ((np.arange(len(TAIL)), -2), (np.arange(len(TAIL), 2 * len(TAIL)), -1)):  # |x| increasing
+                hits = tail[domain[tail]]
+                op = next((instructions[i]["op"] for i in needed if hits.size and fresh_nan[i][hits[-1]]), "")
+                sides.append(_limit(values[program[key]][tail], (strict[tail], loose[tail]), domain[tail],
+                                    float(values[program[key]][at]), _DOMAIN_CAUSES.get(op, "an undefined operation")))
+            limits[key] = tuple(sides)
+    limits["df"] = tuple(df if not math.isnan(f.value) else Limit(math.nan, f.reason)
+                         for f, df in zip(limits["f"], limits["df"]))
+    return limits

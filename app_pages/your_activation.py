@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from activations_core import ACTIVATIONS
-from activations_core.formula import FUNCTIONS, FormulaError, evaluate_with_report
+from activations_core.formula import FUNCTIONS, FormulaError, evaluate_with_report, limit_messages
 from ui.catalog import ARRIVAL_FORMULA, FORMULA, parsed_formula
 from ui.chart import show_chart
 from ui.presenter import controls, shown
@@ -95,7 +95,10 @@ if ss.fx_lo >= ss.fx_hi:
     st.stop()
 x = np.linspace(ss.fx_lo, ss.fx_hi, 1001)
 y, dy, report = evaluate_with_report(formula, x, ss.fx_a)
-for message in report.messages:
+limits, missing = limit_messages(formula, ss.fx_a)  # f and f' at +-inf, as the other pages use them
+if limits:
+    st.caption(limits)
+for message in report.messages + missing:
     st.warning(message, icon=":material/warning:")
 
 fig = go.Figure()

@@ -102,13 +102,39 @@ def test_the_a_slider_says_so_when_the_formula_has_no_a():
     assert at.slider(key="fx_a").disabled
 
 
-@pytest.mark.parametrize("text", ["sqrt(x)**2", "(x-x)**-1", "(x**(1/3))**6", "(x*sigmoid(x))**1"])
+def _view(text: str) -> dict:
+    """What one new session shows for the formula: equations, f and f' plotted, notes and warnings."""
+    at = open_page("your_activation", {"fx": text})
+    assert not at.exception
+    f, df = figures(at)[0]["data"]
+    return {"latex": [e.proto.body for e in at.get("latex")], "f": plotly_array(f["y"]).tobytes(),
+            "df": plotly_array(df["y"]).tobytes(), "warnings": [w.value for w in at.warning],
+            "captions": [c.value for c in at.caption]}
+
+
+@pytest.mark.parametrize("text", ["sqrt(x)**2", "(x-x)**-1", "(x**(1/3))**6", "(x*sigmoid(x))**1", "sin(x)/x"])
 def test_a_formula_is_the_same_function_on_every_view(text):
-    """Every view (the first, and later ones served by the cache, in any session) plots the function
-    as parsed: sqrt(x)**2 stays undefined below 0 and does not become x after a cache round trip."""
+    """Every view (the first, and later ones served by the cache, in any session) shows the function
+    as parsed: sqrt(x)**2 stays undefined below 0 and does not become x after a cache round trip;
+    f, f', the equations and the warnings are identical from one session to the next."""
     x = np.linspace(-6.0, 6.0, 1001)
     typed = parse_formula(text)
-    expected_f = typed.fn(x)
-    for _ in range(3):
-        f = figures(open_page("your_activation", {"fx": text}))[0]["data"][0]
-        np.testing.assert_array_equal(plotly_array(f["y"]), expected_f)
+    first = _view(text)
+    np.testing.assert_array_equal(np.frombuffer(first["f"]), typed.fn(x))
+    np.testing.assert_array_equal(np.frombuffer(first["df"]), typed.dfn(x))
+    for _ in range(2):
+        assert _view(text) == first
+
+
+def test_the_page_gives_the_limits_at_infinity_and_warns_where_there_is_none():
+    """Issue #15: f(+-inf) was NaN for most typed formulas; the page now says what f and f' tend to."""
+    at = open_page("your_activation", {"fx": "x*sigmoid(x)"})
+    assert "Limits: as x → −∞, f(x) → 0 and f′(x) → 0; as x → +∞, f(x) → ∞ and f′(x) → 1." in [
+        c.value for c in at.caption]
+    assert not at.warning
+    at = open_page("your_activation", {"fx": "sqrt(x) * sin(x)"})
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("f(x) and f′(x) are undefined (NaN) at x = −∞: square root of a negative number")
+               for w in warnings), warnings
+    assert any(w.startswith("f(x) and f′(x) are undefined (NaN) at x = +∞: no limit as x → +∞ could be found")
+               for w in warnings), warnings

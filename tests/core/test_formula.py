@@ -23,6 +23,7 @@ from activations_core.formula import (
     CustomFormula,
     FormulaError,
     evaluate_with_report,
+    limit_messages,
     parse_formula,
 )
 
@@ -622,3 +623,165 @@ def test_a_logistic_written_out_has_a_finite_slope_in_its_tails():
 def test_the_message_for_await_reads_as_a_sentence():
     with pytest.raises(FormulaError, match=r"^Python's 'await' and 'yield' are not allowed in a formula"):
         parse_formula("await x")
+
+
+# ---------------------------------------------------------------------------- limits at +-inf
+# f(+-inf) and f'(+-inf) are limits, as for the built-ins (issue #15: 25 of 37 formulas gave NaN at
+# +-inf, x*sigmoid(x) at -inf among them). References: limits worked by hand; NaN where there is
+# none or where the numbers cannot tell it safely.
+
+INF, NAN = np.inf, np.nan
+KNOWN_LIMITS = {  # text: (f(-inf), f(+inf), f'(-inf), f'(+inf)), a = 1 unless the text says otherwise
+    "x*sigmoid(x)": (0, INF, 0, 1),
+    "x * tanh(log(1 + exp(x)))": (0, INF, 0, 1),
+    "x/(1 + exp(-x))": (0, INF, 0, 1),
+    "0.5*x*(1 + erf(x/sqrt(2)))": (0, INF, 0, 1),
+    "tanh(x)": (-1, 1, 0, 0),
+    "1 / (1 + exp(-x))": (0, 1, 0, 0),
+    "exp(x)/(1 + exp(x))": (0, 1, 0, 0),
+    "log(1 + exp(x))": (0, INF, 0, 1),
+    "softplus(x) - x": (INF, 0, -1, 0),
+    "max(0, x) + 0.1 * min(0, x)": (-INF, INF, 0.1, 1),
+    "max(0, x) + min(0, expm1(x))": (-1, INF, 0, 1),
+    "1.0507*(max(0, x) + min(0, 1.6733*expm1(x)))": (-1.0507 * 1.6733, INF, 0, 1.0507),
+    "x/(1 + abs(x))": (-1, 1, 0, 0),
+    "x/sqrt(1 + x**2)": (-1, 1, 0, 0),
+    "exp(-x**2)": (0, 0, 0, 0),
+    "x*exp(-x**2)": (0, 0, 0, 0),
+    "x**2": (INF, INF, -INF, INF),
+    "x**3 - x": (-INF, INF, INF, INF),
+    "1/x": (0, 0, 0, 0),
+    "x/(1 + x**2)": (0, 0, 0, 0),
+    "sin(x)/x": (0, 0, 0, 0),
+    "x*erf(x)": (INF, INF, -1, 1),
+    "x - sqrt(x**2 + 1)": (-INF, 0, 2, 0),
+    "x*exp(x)": (0, INF, 0, INF),
+    "exp(exp(exp(x)))": (np.e, INF, 0, INF),
+    "log1p(abs(x))": (INF, INF, 0, 0),
+    "sigmoid(x - 1000)": (0, 1, 0, 0),
+    "exp(x)*sigmoid(-x)": (0, 1, 0, 0),
+    "(x + 1)/(x + 2)": (1, 1, 0, 0),
+    "x + sin(x)": (-INF, INF, NAN, NAN),  # f' = 1 + cos(x) has no limit
+    "sin(x)": (NAN, NAN, NAN, NAN),
+    "sqrt(x)": (NAN, INF, NAN, 0),  # undefined for x < 0
+    "log(x)": (NAN, INF, NAN, 0),
+    "sqrt(sin(x))": (NAN, NAN, NAN, NAN),  # undefined at arbitrarily large |x|
+}
+
+
+def same_limit(got, expected) -> bool:
+    """NaN for NaN, the same infinity, or within 1e-14 (the sign of a zero limit not asked)."""
+    if np.isnan(expected) or np.isinf(expected):
+        return bool(np.isnan(got)) if np.isnan(expected) else got == expected
+    return bool(abs(got - expected) <= 1e-14 * max(1.0, abs(expected)))
+
+
+@pytest.mark.parametrize("text", list(KNOWN_LIMITS))
+def test_f_and_its_derivative_at_infinity_are_their_limits(text):
+    formula = parse_formula(text)
+    x = np.array([-np.inf, np.inf])
+    got = (*formula.fn(x), *formula.dfn(x))
+    assert all(same_limit(g, e) for g, e in zip(got, KNOWN_LIMITS[text])), (text, got)
+    assert formula.fn(np.inf) == got[1] and formula.dfn(-np.inf) == got[2] or np.isnan(got[1]) or np.isnan(got[2])
+
+
+@pytest.mark.parametrize("text, name", [("x * sigmoid(x)", "swish"), ("x * tanh(softplus(x))", "mish"),
+                                        ("1 / (1 + exp(-x))", "sigmoid"), ("log(1 + exp(x))", "softplus"),
+                                        ("tanh(x)", "tanh"), ("max(0, x)", "relu"),
+                                        ("max(0, x) + min(0, expm1(x))", "elu"),
+                                        ("x * (1 + erf(x / sqrt(2))) / 2", "gelu")])
+def test_typed_twins_of_the_built_ins_agree_with_them_at_infinity(text, name):
+    """Values and signs of zero as the built-ins give them (swish(-inf) = -0)."""
+    x = np.array([-np.inf, np.inf])
+    formula, act = parse_formula(text), ACTIVATIONS[name]
+    for got, expected in ((formula.fn(x), act(x)), (formula.dfn(x), act.derivative(x))):
+        np.testing.assert_array_equal(got, expected)
+        assert np.array_equal(np.signbit(got), np.signbit(expected)) or name in ("elu", "mish"), (got, expected)
+
+
+@pytest.mark.parametrize("text, end, true_limit", [
+    ("x - sqrt(x**2 + x)", 1, -0.5),  # in float64 it is 0 beyond 2^52: rounding, not a limit
+    ("1/(x - sqrt(x**2 + 1))", 1, -np.inf),  # x - sqrt(x**2 + 1) rounds to 0 beyond 1e8
+    ("1e-13*sin(x)", 1, np.nan),
+    ("x**(-10) / 0", 1, np.nan),
+])
+def test_a_limit_the_numbers_cannot_tell_is_nan_never_a_wrong_number(text, end, true_limit):
+    got = parse_formula(text).fn(end * np.inf)
+    assert np.isnan(got) or got == true_limit, got
+
+
+def test_the_limits_are_said_in_words_and_a_missing_one_is_warned_about():
+    summary, warnings = limit_messages(parse_formula("x*sigmoid(a*x)"), 1.0)
+    assert summary == "Limits: as x → −∞, f(x) → 0 and f′(x) → 0; as x → +∞, f(x) → ∞ and f′(x) → 1."
+    assert warnings == ()
+    summary, warnings = limit_messages(parse_formula("x*sigmoid(a*x)"), -1.0)  # a < 0: the mirror image
+    assert summary == "Limits: as x → −∞, f(x) → −∞ and f′(x) → 1; as x → +∞, f(x) → 0 and f′(x) → 0."
+    summary, warnings = limit_messages(parse_formula("sqrt(x) * sin(x)"))
+    assert summary == ""
+    assert warnings[0].startswith("f(x) and f′(x) are undefined (NaN) at x = −∞: square root of a negative number")
+    assert warnings[1].startswith("f(x) and f′(x) are undefined (NaN) at x = +∞: no limit as x → +∞ could be found")
+    _, warnings = limit_messages(parse_formula("x + sin(x)"))
+    assert [w[:40] for w in warnings] == ["f′(x) is undefined (NaN) at x = −∞: no l", "f′(x) is undefined (NaN) at x = +∞: no l"]
+    assert limit_messages(parse_formula("(-2)**0.5 * x")) == ("", ())  # NaN everywhere: the plot's report says so
+
+
+def test_the_report_names_why_a_value_at_infinity_is_missing():
+    y, dy, report = evaluate_with_report(parse_formula("sqrt(x)"), np.array([-np.inf, 1.0, np.inf]))
+    assert np.isnan(y[0]) and y[2] == np.inf and dy[2] == 0.0
+    assert report.messages == ("f(x) is undefined (NaN) at x = -inf (1 of 3 points): square root of a negative "
+                               "number for large negative x.",)  # +inf is a limit, not a problem
+
+
+def _mp_sigmoid(u):
+    return mpmath.exp(u) / (1 + mpmath.exp(u)) if u < 0 else 1 / (1 + mpmath.exp(-u))
+
+
+class _Huge(Exception):
+    """An exponential's argument beyond what mpmath computes quickly."""
+
+
+def _mp_guarded(function, limit=1e30):
+    def guarded(u):
+        if abs(u) > limit:
+            raise _Huge
+        return function(u)
+    return guarded
+
+
+_MP_TAIL = {**_MP, "exp": _mp_guarded(mpmath.exp), "expm1": _mp_guarded(mpmath.expm1),
+            "sinh": _mp_guarded(mpmath.sinh), "cosh": _mp_guarded(mpmath.cosh), "sigmoid": _mp_sigmoid,
+            "softplus": lambda u: u + mpmath.log1p(mpmath.exp(-u)) if u > 0 else mpmath.log1p(mpmath.exp(u))}
+
+
+def _mp_at(text, t):
+    """f(t) with 40 digits and an unbounded exponent range, from the generated text; None where
+    undefined, complex, a tie, or too large to compute."""
+    names = {**_MP_TAIL, "max": _no_tie(max), "min": _no_tie(min), "x": t, "a": mpmath.mpf("0.8")}
+    try:
+        with mpmath.workdps(40):
+            value = eval(text, {"__builtins__": {}}, names)  # test-generated text only
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError, _Tie, _Huge):
+        return None
+    return value if isinstance(value, mpmath.mpf) else None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(_smooth_formulas())
+def test_a_limit_found_is_where_a_40_digit_evaluation_far_out_is_heading(text):
+    """For random formulas: where the app finds f(+-inf), mpmath (no overflow, no rounding at this
+    scale) evaluated at |x| = 1e10 and 1e30 is there already or moves towards it."""
+    try:
+        formula = parse_formula(text)
+    except FormulaError:
+        return
+    a = {"a": 0.8} if formula.uses_param else {}
+    for end in (-1, 1):
+        limit = float(formula.fn(end * np.inf, **a))
+        near, far = (_mp_at(text, mpmath.mpf(end) * mpmath.mpf(10) ** k) for k in (10, 30))
+        if np.isnan(limit) or near is None or far is None or far == limit:  # log(relu(x)) is -inf for x < 0
+            continue
+        if np.isinf(limit):
+            assert far * int(np.sign(limit)) > max(near * int(np.sign(limit)), 0), (text, end, limit, near, far)
+        else:
+            gap_near, gap_far = abs(near - limit), abs(far - limit)
+            assert gap_far <= 1e-9 * max(1.0, abs(limit)) or gap_far < gap_near, (text, end, limit, near, far)

@@ -1,5 +1,6 @@
 """The browser program of a typed formula (activations_core/formula_program.py): plain JSON with
-no text of the student's, and, run by a small numpy interpreter, fn and dfn bit for bit."""
+no text of the student's, and, run by a small numpy interpreter, fn and dfn bit for bit (at +-inf,
+where fn gives limits, the limits the program gives)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activations_core.formula import FUNCTIONS, CustomFormula, FormulaError, parse_formula
-from activations_core.formula_program import FORMAT, OPS, formula_program
+from activations_core.formula_program import FORMAT, OPS, TAIL, formula_program, program_limits, run_program
 
 # The valid formulas of tests/core/test_formula.py, those the lab names, and a few that reach
 # every rewrite and special case of the evaluator (also with a parameter-only argument, where
@@ -99,17 +100,54 @@ def test_interpreter_knows_every_op():
     assert set(_KERNELS) | {"x", "param", "const", "powi"} == set(OPS)
 
 
+def finite_or_nan(x: np.ndarray) -> np.ndarray:
+    """The points where fn is the program's plain value (at +-inf it is a limit: see below)."""
+    return ~np.isinf(x)
+
+
 @pytest.mark.parametrize("text", FORMULAS)
 def test_program_reproduces_fn_and_dfn_bit_for_bit(text):
     formula = parsed(text)
     program = json.loads(json.dumps(formula_program(formula), allow_nan=False))  # what the browser receives
     x = grid()
+    plain = finite_or_nan(x)
     for a in A_VALUES:
         f, df = run(program, x, 1.0 if a is None else a)
         with np.errstate(all="ignore"):
             ref_f, ref_df = formula.fn(x, **params(formula, a)), formula.dfn(x, **params(formula, a))
-        assert same_bits(f, ref_f), (text, a, x[f.view(np.uint64) != ref_f.view(np.uint64)][:5])
-        assert same_bits(df, ref_df), (text, a, x[df.view(np.uint64) != ref_df.view(np.uint64)][:5])
+        f, df, ref_f, ref_df = f[plain], df[plain], ref_f[plain], ref_df[plain]
+        assert same_bits(f, ref_f), (text, a, x[plain][f.view(np.uint64) != ref_f.view(np.uint64)][:5])
+        assert same_bits(df, ref_df), (text, a, x[plain][df.view(np.uint64) != ref_df.view(np.uint64)][:5])
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_the_program_runner_of_the_limits_is_this_interpreter_bit_for_bit(text):
+    """program_limits reads the tail through formula_program.run_program: the same values as the
+    independent interpreter above (so as fn), at the tail points and at +-inf."""
+    formula = parsed(text)
+    program = json.loads(json.dumps(formula_program(formula), allow_nan=False))
+    x = np.concatenate([-TAIL, TAIL, [-np.inf, np.inf, np.nan]])
+    for a in (0.3, -1.5):
+        values = run_program(program, x, a)
+        f, df = run(program, x, a)
+        for key, ref in (("f", f), ("df", df)):
+            got = np.broadcast_to(np.asarray(values[program[key]], dtype=np.float64), x.shape)
+            assert same_bits(np.array(got), ref), (text, key, a)
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_fn_at_infinity_is_the_limit_the_browser_program_gives(text):
+    """What the server answers at +-inf is what the program the browser receives gives (the
+    limits themselves are checked against known limits in test_formula.py)."""
+    formula = parsed(text)
+    program = json.loads(json.dumps(formula_program(formula), allow_nan=False))
+    x = np.array([-np.inf, np.inf])
+    for a in A_VALUES:
+        limits = program_limits(program, 1.0 if a is None else a)
+        with np.errstate(all="ignore"):
+            f, df = formula.fn(x, **params(formula, a)), formula.dfn(x, **params(formula, a))
+        assert same_bits(f, np.array([limit.value for limit in limits["f"]])), (text, a)
+        assert same_bits(df, np.array([limit.value for limit in limits["df"]])), (text, a)
 
 
 def _random_formulas():
@@ -140,7 +178,7 @@ def test_random_formulas_run_bit_for_bit(text):
     except FormulaError:
         return
     program = json.loads(json.dumps(formula_program(formula), allow_nan=False))
-    x = grid()
+    x = grid()[finite_or_nan(grid())]
     f, df = run(program, x, -0.7)
     with np.errstate(all="ignore"):
         assert same_bits(f, formula.fn(x, a=-0.7)) and same_bits(df, formula.dfn(x, a=-0.7)), text

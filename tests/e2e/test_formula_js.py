@@ -6,6 +6,9 @@ differ in the last bit now and then, so values are held to 1e-12 relative, NaN e
 Python's is NaN, and exact equality where Python gives +-inf or 0 (dead units are counted by
 exact zeros of f').
 
+At +-inf f and f' are limits, found in the browser by the rules Python uses (formula_program.py),
+on the browser's own values: held to the same tolerances.
+
 Arrays cross between Python and the page as base64 of little-endian float64 bytes, which is
 exact and carries inf, NaN and -0.
 """
@@ -13,11 +16,14 @@ exact and carries inf, NaN and -0.
 from __future__ import annotations
 
 import json
+import random
 
 import numpy as np
 import pytest
 
+from activations_core.formula import FUNCTIONS, FormulaError, parse_formula
 from activations_core.formula_program import FORMAT, OPS, formula_program
+from tests.core.test_formula import KNOWN_LIMITS
 from tests.core.test_formula_program import _KERNELS, A_VALUES, FORMULAS, grid, parsed
 from tests.e2e.harness import ROOT, float64_array, float64_text, module_tab
 
@@ -163,7 +169,7 @@ _OPS_RUN = """
   const encode = (arr) => btoa(String.fromCharCode(...new Uint8Array(arr.buffer)));
   const v = decode(values);
   return programs.map((program) => {
-    const act = window.F.compileFormula(program);
+    const act = window.F.compileFormula(program, {limits: false});  // the ops alone, also at x = +-inf
     const out = new Float64Array(v.length * v.length);
     for (let j = 0; j < v.length; j++) {
       const row = new Float64Array(v.length);
@@ -233,3 +239,62 @@ def test_malformed_programs_are_refused(page, bad):
         return null;
     }""", program)
     assert message and message.startswith("formula program:"), message
+
+
+# Runs in the page: f and f' at -inf and +inf for each program and parameter value.
+_LIMITS_RUN = """
+({cases}) => cases.map(([program, a]) => {
+  const act = window.F.compileFormula(JSON.parse(program));
+  const z = new Float64Array([-Infinity, Infinity, 0.5]), out = new Float64Array(3), slope = new Float64Array(3);
+  act.apply(z, out, slope, {a});
+  return window.FLOAT64.encode(new Float64Array([...out.subarray(0, 2), ...slope.subarray(0, 2)]));
+})
+"""
+
+
+def _grammar_formulas(count: int, seed: int) -> list[str]:
+    """Formulas of the typed grammar (every function, max/min, + - * /, constant powers), seeded."""
+    rng = random.Random(seed)
+    unary = [name for name, spec in FUNCTIONS.items() if spec.arity == 1]
+
+    def formula(depth: int) -> str:
+        if depth == 0 or rng.random() < 0.3:
+            return rng.choice(["x", "x", "x", "a", "2", "0.5", "3", "pi"])
+        kind = rng.randrange(5)
+        if kind == 0:
+            return f"{rng.choice(unary)}({formula(depth - 1)})"
+        if kind == 1:
+            return f"{rng.choice(['max', 'min'])}({formula(depth - 1)}, {formula(depth - 1)})"
+        if kind == 2:
+            return f"({formula(depth - 1)}) {rng.choice('+-*/')} ({formula(depth - 1)})"
+        if kind == 3:
+            return f"({formula(depth - 1)})**{rng.choice(['2', '3', '-1', '0.5', '(1/3)', '-2'])}"
+        return f"-({formula(depth - 1)})"
+
+    return [formula(4) for _ in range(count)]
+
+
+def test_limits_at_infinity_are_the_cores(page):
+    """f(+-inf) and f'(+-inf) are limits found by the same rules on the same tail points in the
+    browser as in Python: for the known limits of tests/core/test_formula.py and 300 random formulas."""
+    texts = list(KNOWN_LIMITS) + _grammar_formulas(300, seed=15)
+    formulas = []
+    for text in texts:
+        try:
+            formulas.append((text, parse_formula(text)))
+        except FormulaError:
+            continue
+    cases = [(text, formula, a) for text, formula in formulas for a in (1.0, -0.7)]
+    results = page.evaluate(_LIMITS_RUN, {"cases": [[json.dumps(formula_program(f), allow_nan=False), a]
+                                                    for _, f, a in cases]})
+    x = np.array([-np.inf, np.inf])
+    failures, found = [], 0
+    for (text, formula, a), result in zip(cases, results):
+        got = float64_array(result)
+        kwargs = {formula.param_name: a} if formula.uses_param else {}
+        ref = np.concatenate([formula.fn(x, **kwargs), formula.dfn(x, **kwargs)])
+        problems, _ = _mismatches(np.array([-np.inf, np.inf, -np.inf, np.inf]), ref, got)
+        failures += [f"{text} (a={a}): {p}" for p in problems]
+        found += int(np.sum(~np.isnan(ref)))
+    print(f"\n{len(cases)} formula and parameter cases, {found} of {4 * len(cases)} limits found")
+    assert not failures, "\n".join(failures)

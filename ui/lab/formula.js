@@ -17,7 +17,8 @@
 //
 // compileFormula(program).apply(z, out, slope, p) has the interface of ACTIVATIONS_JS: out[i] =
 // f(z[i]), slope[i] = f'(z[i]) when slope is not null, p = {a: value} by the parameter's name
-// (missing: param_default, 1 as in Python).
+// (missing: param_default, 1 as in Python). At z = +-inf, f and f' are their limits, found as in
+// Python (formula_program.program_limits) when an infinite z first comes for a parameter value.
 
 const FORMULA_FORMAT = "formula-program/1";
 const FORMULA_MAX_INSTRUCTIONS = 10000;
@@ -136,6 +137,177 @@ const FORMULA_OPS = new Map([
 ]);
 
 // ---------------------------------------------------------------------------
+// Limits at +-inf: f(+-inf) and f'(+-inf) are limits, as for the built-ins, found by the rules of
+// activations_core/formula_program.py (read there why each rule is safe), which this mirrors step
+// for step: the program runs on a fixed tail of 4,096 points per side (|x| = 2^(k/4), each a power
+// of two times one of four constants, so Python and the browser use the same points exactly).
+// ---------------------------------------------------------------------------
+
+const FORMULA_TAIL_FACTORS = [1.0, 1.189207115002721, 1.4142135623730951, 1.681792830507429];
+const FORMULA_TAIL = (() => {
+  const tail = new Float64Array(4 * 1024);
+  let power = 1.0;
+  for (let e = 0; e < 1024; e++, power *= 2) {
+    for (let j = 0; j < 4; j++) tail[4 * e + j] = FORMULA_TAIL_FACTORS[j] * power;
+  }
+  return tail;
+})();
+const FORMULA_WINDOW = 64;
+const FORMULA_CANCELLED = 2 ** -40;
+const FORMULA_VANISHING = 0.9;
+const FORMULA_SETTLED_RUN = 8;
+const FORMULA_SETTLED_TOL = 1e-14;
+const FORMULA_MIN_TREND = 16;
+const FORMULA_DOMAIN_REACH = 64;
+const FORMULA_EPS = 2 ** -52;
+const FORMULA_BITS = new Float64Array(1);
+const FORMULA_WORDS = new Uint32Array(FORMULA_BITS.buffer); // little-endian: [low, high]
+
+/** Trailing zero bits of v's 52-bit significand field (52 for a zero field). */
+function formula_fractionZeros(v) {
+  FORMULA_BITS[0] = v;
+  const low = FORMULA_WORDS[0], high = FORMULA_WORDS[1] & 0xfffff;
+  if (low !== 0) return 31 - Math.clz32(low & -low);
+  if (high !== 0) return 63 - Math.clz32(high & -high);
+  return 52;
+}
+
+/** formula_program._settled_value: a settled run's value, its rounding noise removed. */
+function formula_settledValue(run) {
+  const last = run[run.length - 1];
+  if (Math.abs(last) <= FORMULA_SETTLED_TOL) return run.every((v) => v <= 0) ? -0 : 0;
+  let best = 0, bestZeros = -1;
+  for (let i = 0; i < run.length; i++) {
+    const zeros = formula_fractionZeros(run[i]);
+    if (zeros >= bestZeros) { bestZeros = zeros; best = i; } // the latest of equals
+  }
+  return run[best];
+}
+
+/** formula_program._limit: one output's limit from its tail values v (|x| increasing), valid points
+ * (valid: strictly, finite: finite only), domain errors and IEEE value at +-inf; NaN where none. */
+function formula_limit(v, valid, finite, domain, atInf) {
+  const size = v.length;
+  if (atInf === atInf && v.every((t) => t === atInf)) return atInf;
+  let lastError = -1;
+  for (let k = size - 1; k >= 0; k--) if (domain[k]) { lastError = k; break; }
+  if (lastError >= 0 && lastError >= size - FORMULA_DOMAIN_REACH) return NaN;
+  if (v.every((t) => t !== t)) return NaN;
+  for (const [points, strict] of [[valid, true], [finite, false]]) {
+    const index = [];
+    for (let k = lastError + 1; k < size; k++) if (points[k]) index.push(k);
+    if (index.length < 2) continue;
+    const found = formula_windowLimit(v, index, atInf, strict);
+    if (found !== null) return found;
+  }
+  return NaN;
+}
+
+/** formula_program._window_limit: rules 3a-3d on the valid points `index` of v, or null. */
+function formula_windowLimit(v, index, atInf, strict) {
+  const w = index.slice(-FORMULA_WINDOW).map((k) => v[k]);
+  const n = w.length;
+  if (Number.isFinite(atInf)) {
+    let monotone = true;
+    for (let i = 1; monotone && i < n; i++) {
+      const slack = 4 * FORMULA_EPS * Math.max(Math.abs(w[i - 1]), Math.abs(atInf));
+      monotone = Math.abs(w[i] - atInf) <= Math.abs(w[i - 1] - atInf) + slack;
+    }
+    const first = Math.abs(w[0] - atInf), end = Math.abs(w[n - 1] - atInf);
+    if (monotone && (end <= 1e-12 * Math.max(1, Math.abs(atInf)) || end < first * (1 - 1e-6))) return atInf;
+  } else if (atInf === Infinity || atInf === -Infinity) {
+    const s = atInf > 0 ? 1 : -1;
+    let growing = s * w[n - 1] > 0 && s * w[n - 1] > s * w[0];
+    for (let i = 1; growing && i < n; i++) growing = s * w[i] >= s * w[i - 1];
+    if (growing) return atInf;
+  }
+  const last = w[n - 1];
+  const scale = Math.max(1, Math.abs(last));
+  let run = 0;
+  while (run < index.length && Math.abs(v[index[index.length - 1 - run]] - last) <= FORMULA_SETTLED_TOL * scale) run++;
+  if (run >= FORMULA_SETTLED_RUN && (strict || run === index.length
+      || Math.abs(v[index[index.length - run - 1]] - last) <= 1e-6 * scale)) {
+    return formula_settledValue(index.slice(-run).map((k) => v[k]));
+  }
+  if (n >= FORMULA_MIN_TREND) {
+    const sizes = w.map(Math.abs);
+    let growing = (w.every((t) => t > 0) || w.every((t) => t < 0)) && sizes[n - 1] >= 2 * sizes[0];
+    for (let i = 1; growing && i < n; i++) growing = sizes[i] >= sizes[i - 1];
+    if (growing) return last > 0 ? Infinity : -Infinity;
+    const q = Math.floor(n / 4), from = n - 4 * q, peaks = [0, 0, 0, 0];
+    for (let i = 0; i < 4 * q; i++) peaks[Math.floor(i / q)] = Math.max(peaks[Math.floor(i / q)], sizes[from + i]);
+    if (peaks[0] > 0 && peaks[1] <= peaks[0] && peaks[2] <= peaks[1] && peaks[3] <= peaks[2]
+        && peaks[2] <= FORMULA_VANISHING * peaks[1] && peaks[3] <= FORMULA_VANISHING * peaks[2]) return 0;
+  }
+  return null;
+}
+
+/** Which instructions the output reads, directly or not. */
+function formula_needed(ins, output) {
+  const needed = new Uint8Array(ins.length);
+  needed[output] = 1;
+  for (let i = ins.length - 1; i >= 0; i--) if (needed[i]) for (const j of ins[i].args) needed[j] = 1;
+  return needed;
+}
+
+/** formula_program.program_limits: {f: [at -inf, at +inf], df: [...]} for the parameter value a. */
+function formula_tailLimits(ins, f, df, a) {
+  const count = ins.length, size = FORMULA_TAIL.length;
+  const outputs = [f, df].map((o) => ({ o, needed: formula_needed(ins, o) }));
+  const values = new Float64Array(count);
+  const limits = { f: [NaN, NaN], df: [NaN, NaN] };
+  for (const side of [0, 1]) {
+    const sign = side ? 1 : -1;
+    const tails = outputs.map(() => ({ v: new Float64Array(size), valid: new Uint8Array(size),
+                                       finite: new Uint8Array(size), domain: new Uint8Array(size), atInf: NaN }));
+    for (let k = 0; k <= size; k++) { // k = size: x = +-inf itself
+      const x = k < size ? sign * FORMULA_TAIL[k] : sign * Infinity;
+      const valid = [1, 1], finite = [1, 1], fresh = [0, 0];
+      for (let i = 0; i < count; i++) {
+        if (!outputs[0].needed[i] && !outputs[1].needed[i]) continue;
+        const it = ins[i];
+        let value, inputsFinite = false;
+        if (it.op === "x") value = x;
+        else if (it.op === "param") value = a;
+        else if (it.op === "const") value = it.value;
+        else if (it.arity === 2) {
+          const u = values[it.args[0]], w = values[it.args[1]];
+          value = it.kernel(u, w);
+          inputsFinite = Number.isFinite(u) && Number.isFinite(w);
+        } else {
+          const u = values[it.args[0]];
+          value = it.kernel(u, it.k);
+          inputsFinite = Number.isFinite(u);
+        }
+        values[i] = value;
+        // usable: finite, and for a sum, not cancelled down to its rounding errors
+        const usable = Number.isFinite(value) && !(it.op === "add"
+          && Math.abs(value) < FORMULA_CANCELLED * Math.max(Math.abs(values[it.args[0]]), Math.abs(values[it.args[1]])));
+        for (let o = 0; o < 2; o++) {
+          if (!outputs[o].needed[i]) continue;
+          if (!usable) valid[o] = 0;
+          if (!Number.isFinite(value)) finite[o] = 0;
+          if (inputsFinite && value !== value) fresh[o] = 1;
+        }
+      }
+      for (let o = 0; o < 2; o++) {
+        const tail = tails[o];
+        if (k === size) { tail.atInf = values[outputs[o].o]; continue; }
+        tail.v[k] = values[outputs[o].o];
+        tail.valid[k] = valid[o];
+        tail.finite[k] = finite[o];
+        tail.domain[k] = fresh[o];
+      }
+    }
+    const [tf, td] = tails;
+    limits.f[side] = formula_limit(tf.v, tf.valid, tf.finite, tf.domain, tf.atInf);
+    limits.df[side] = limits.f[side] !== limits.f[side] ? NaN
+      : formula_limit(td.v, td.valid, td.finite, td.domain, td.atInf);
+  }
+  return limits;
+}
+
+// ---------------------------------------------------------------------------
 // Checking and compiling a program
 // ---------------------------------------------------------------------------
 
@@ -232,8 +404,10 @@ function formula_plan(ins, kind, outputs) {
   return { scalars, steps, nRegs, reg };
 }
 
-/** A typed formula's program as an activation: { params: [name] or [], apply(z, out, slope, p) }. */
-export function compileFormula(program) {
+/** A typed formula's program as an activation: { params: [name] or [], apply(z, out, slope, p) }.
+ * options.limits = false leaves the plain IEEE values at z = +-inf (for testing the ops). */
+export function compileFormula(program, options = {}) {
+  const useLimits = options.limits !== false; // false: plain IEEE values at +-inf (the ops' own semantics)
   const { name, fallback, ins } = formula_check(program);
   const count = ins.length;
   const kind = new Uint8Array(count);
@@ -263,12 +437,29 @@ export function compileFormula(program) {
     else target.fill(values[j], 0, n);
   }
 
+  const limitCache = new Map(); // parameter value -> limits at +-inf, made when an infinite z first comes
+  function limitsAt(a) {
+    const key = Object.is(a, -0) ? "-0" : a; // a Map's keys do not tell -0 from 0
+    let found = limitCache.get(key);
+    if (found === undefined) {
+      if (limitCache.size >= 32) limitCache.clear();
+      found = formula_tailLimits(ins, f, df, a);
+      limitCache.set(key, found);
+    }
+    return found;
+  }
+
   function apply(z, out, slope, p) {
     const n = z.length;
     const plan = slope ? plans[1] : plans[0];
     let a = fallback;
     if (name !== null && p != null && Object.prototype.hasOwnProperty.call(p, name) && p[name] !== undefined) {
       a = Number(p[name]);
+    }
+    let infinite = null; // [index, side] pairs, read before out (which may be z) is written
+    for (let i = 0; useLimits && i < n; i++) {
+      const t = z[i];
+      if (t === Infinity || t === -Infinity) (infinite || (infinite = [])).push(i, t > 0 ? 1 : 0);
     }
     values.set(base);
     for (const i of paramSlots) values[i] = a;
@@ -295,6 +486,13 @@ export function compileFormula(program) {
     write(out, plan, f, n);
     if (slope) write(slope, plan, df, n);
     regs[0] = null;
+    if (infinite !== null) { // f(+-inf), f'(+-inf): the limits
+      const limits = limitsAt(a);
+      for (let j = 0; j < infinite.length; j += 2) {
+        out[infinite[j]] = limits.f[infinite[j + 1]];
+        if (slope) slope[infinite[j]] = limits.df[infinite[j + 1]];
+      }
+    }
   }
 
   return { params: name === null ? [] : [name], apply };
