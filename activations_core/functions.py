@@ -19,6 +19,7 @@ x), which keeps inf * 0 out.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
@@ -688,7 +689,14 @@ def minimum(activation, **params) -> tuple[float, float]:
     at x = -0.752, Swish about -0.278 at x = -1.278, Mish about -0.309 at -1.192).
     """
     act = _lookup(activation)
-    values = act._resolve(params)
+    return _minimum_cached(act, tuple(sorted(act._resolve(params).items())))
+
+
+# The searches cost milliseconds and pages ask for the same facts on every rerun: the answers of
+# the last few hundred (activation, parameters) pairs are kept (bounded, shared, immutable tuples).
+@functools.lru_cache(maxsize=256)
+def _minimum_cached(act: Activation, items: tuple[tuple[str, float], ...]) -> tuple[float, float]:
+    values = dict(items)
     return _minimum_of(lambda t: act(t, **values), lambda t: act.derivative(t, **values))
 
 
@@ -698,7 +706,12 @@ def max_abs_derivative(activation, **params) -> tuple[float, float]:
     Sigmoid: (0, 0.25); tanh: (0, 1); ReLU: (inf, 1).
     """
     act = _lookup(activation)
-    values = act._resolve(params)
+    return _max_abs_derivative_cached(act, tuple(sorted(act._resolve(params).items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _max_abs_derivative_cached(act: Activation, items: tuple[tuple[str, float], ...]) -> tuple[float, float]:
+    values = dict(items)
 
     def slope(t):
         return abs(float(act.derivative(t, **values)))

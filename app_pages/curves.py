@@ -252,14 +252,17 @@ def formulas_section(names: list[str]) -> None:
 
 def gelu_question() -> bool:
     """How far apart GELU and its tanh form get, at most, on the widest range."""
-    where, gap = max_abs_difference(ACTIVATIONS["gelu_tanh"], ACTIVATIONS["gelu"], -X_LIMIT, X_LIMIT)
     bands = [(0.0, 1e-6, "below 10⁻⁶"), (1e-6, 1e-3, "between 10⁻⁶ and 10⁻³"),
              (1e-3, 1e-1, "between 10⁻³ and 10⁻¹"), (1e-1, math.inf, "above 10⁻¹")]
+
+    def measured() -> tuple[int, str]:
+        where, gap = max_abs_difference(ACTIVATIONS["gelu_tanh"], ACTIVATIONS["gelu"], -X_LIMIT, X_LIMIT)
+        return (next(k for k, (lo, hi, _) in enumerate(bands) if lo <= gap < hi),
+                f"The largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] is {gap:.3e}, at x = "
+                f"{where:.4g} (and at its mirror image): far below what a plot can show.")
+
     return question("cv_q_gelu", "How far apart do GELU and its tanh approximation get, at most?",
-                    [label for _, _, label in bands],
-                    next(k for k, (lo, hi, _) in enumerate(bands) if lo <= gap < hi),
-                    f"The largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] is {gap:.3e}, at x = "
-                    f"{where:.4g} (and at its mirror image): far below what a plot can show.")
+                    [label for _, _, label in bands], measured)
 
 
 def gelu_section(x: np.ndarray) -> None:
@@ -291,20 +294,22 @@ def gelu_section(x: np.ndarray) -> None:
 
 def swish_question() -> bool:
     """What Swish approaches as beta grows, answered by the largest gaps at a large beta."""
-    swish_at = {b: (lambda t, b=b: SWISH(t, beta=b)) for b in SWISH_BETAS}
     targets = {"ReLU": RELU, "the straight line x/2": lambda t: SWISH(t, beta=0.0),
                "Sigmoid": SIGMOID, "the identity x": lambda t: np.asarray(t, dtype=float)}
-    gaps = {label: max_abs_difference(swish_at[SWISH_BETAS[1]], g, -X_LIMIT, X_LIMIT)[1]
-            for label, g in targets.items()}
-    relu_gaps = [max_abs_difference(swish_at[b], RELU, -X_LIMIT, X_LIMIT)[1] for b in SWISH_BETAS]
-    return question(
-        "cv_q_swish", "As β grows, Swish x·σ(βx) approaches which function?", list(targets),
-        list(gaps).index(min(gaps, key=gaps.get)),
-        f"Largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] at β = {SWISH_BETAS[1]:g}: "
-        + ", ".join(f"{label} {gap:.3g}" for label, gap in gaps.items())
-        + f". The gap to ReLU is {relu_gaps[0]:.4f} at β = {SWISH_BETAS[0]:g} and "
-        f"{relu_gaps[1]:.4f} at β = {SWISH_BETAS[1]:g}: "
-        f"{relu_gaps[0] / relu_gaps[1]:.3g} times smaller.")
+
+    def measured() -> tuple[int, str]:
+        swish_at = {b: (lambda t, b=b: SWISH(t, beta=b)) for b in SWISH_BETAS}
+        gaps = {label: max_abs_difference(swish_at[SWISH_BETAS[1]], g, -X_LIMIT, X_LIMIT)[1]
+                for label, g in targets.items()}
+        relu_gaps = [max_abs_difference(swish_at[b], RELU, -X_LIMIT, X_LIMIT)[1] for b in SWISH_BETAS]
+        return (list(gaps).index(min(gaps, key=gaps.get)),
+                f"Largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] at β = {SWISH_BETAS[1]:g}: "
+                + ", ".join(f"{label} {gap:.3g}" for label, gap in gaps.items())
+                + f". The gap to ReLU is {relu_gaps[0]:.4f} at β = {SWISH_BETAS[0]:g} and "
+                f"{relu_gaps[1]:.4f} at β = {SWISH_BETAS[1]:g}: {relu_gaps[0] / relu_gaps[1]:.3g} times smaller.")
+
+    return question("cv_q_swish", "As β grows, Swish x·σ(βx) approaches which function?", list(targets),
+                    measured)
 
 
 def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:

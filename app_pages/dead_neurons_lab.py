@@ -154,59 +154,89 @@ except ValueError as err:
     st.warning(f"The lab's state could not be read back ({err}); the tables show the last state that could.")
 
 ANSWER_STEPS = 300  # the questions look this far ahead on the network on screen
+REVIVAL_STEP = 20  # "dead at step 20": the third question's starting point
+# Weights x training points x steps the server may spend answering (the default lab: 5.8e7, about
+# 80 ms here): larger networks keep their questions about step 0 and show the rest as they train.
+MAX_ANSWER_WORK = 2.5e8
 
 
-def outcomes() -> dict:
-    """The answers, computed by the core on the data, seed and starting weights on screen (once per run)."""
-    if ss.get("lab_outcomes", (None,))[0] == ss.lab_run_id:
-        return ss.lab_outcomes[1]
-    main = ss.lab_start[ss.lab_act]
-    early = train_steps(main, data, 20)
-    end = train_steps(early, data, ANSWER_STEPS - 20)
-    layers = [(int((a0.dead & ~a1.dead).sum()), int(a0.dead.sum()))
-              for a0, a1 in zip(neuron_activity(early, data.X_train), neuron_activity(end, data.X_train))]
-    other = next((n for n in ss.lab_start if n != ss.lab_act), None)
-    other_end = None if other is None else train_steps(ss.lab_start[other], data, ANSWER_STEPS)
-    found = {"dead0": float(main.history.dead_overall[0]), "end": float(end.history.dead_overall[-1]),
-             "acc": float(end.history.test_acc[-1]), "revived": layers, "other": other,
-             "other_end": None if other_end is None else float(other_end.history.dead_overall[-1]),
-             "other_acc": None if other_end is None else float(other_end.history.test_acc[-1])}
-    ss.lab_outcomes = (ss.lab_run_id, found)
-    return found
+def answer_work() -> float:
+    """What answering the training questions costs: weights x training points x steps, every run."""
+    def weights(config: NetConfig) -> int:
+        sizes = (2, *config.hidden, 1)
+        return sum(a * b for a, b in zip(sizes, sizes[1:]))
+    return sum(weights(state.config) for state in ss.lab_start.values()) * len(data.X_train) * ANSWER_STEPS
+
+
+def trained(name: str, steps: int):
+    """Run ``name`` trained ``steps`` from the start on screen (kept for this run, so a repeat is free)."""
+    memo = ss.setdefault("lab_trained", {})
+    if memo.get("run") != ss.lab_run_id:
+        memo.clear()
+        memo["run"] = ss.lab_run_id
+    if (name, steps) not in memo:
+        earlier = [k for k in memo if k != "run" and k[0] == name and k[1] < steps]
+        start_step = max((k[1] for k in earlier), default=0)
+        start = memo[(name, start_step)] if start_step else ss.lab_start[name]
+        memo[(name, steps)] = train_steps(start, data, steps - start_step)
+    return memo[(name, steps)]
+
+
+def revived_by_layer(name: str) -> list[tuple[int, int]]:
+    """Per hidden layer: (dead at step 20 and alive at step 300, dead at step 20)."""
+    early, end = trained(name, REVIVAL_STEP), trained(name, ANSWER_STEPS)
+    return [(int((a0.dead & ~a1.dead).sum()), int(a0.dead.sum()))
+            for a0, a1 in zip(neuron_activity(early, data.X_train), neuron_activity(end, data.X_train))]
 
 
 def ask_questions() -> bool:
-    """The page's predictions, answered by training the network on screen; returns whether the
-    share dead at step 0 (the first question's answer) may be shown."""
+    """The page's predictions, answered by training the network on screen with the core once a
+    student commits; returns whether the share dead at step 0 (the first question's answer) may be
+    shown."""
     if not shown("questions"):
         return True
     st.subheader("Predict, then reveal")
     st.caption("Answered by training the network on screen (same data, seed and starting weights) with the core.")
-    found = outcomes()
-    main_title = titles[ss.lab_act]
-    word = inactive_word(ss.lab_start[ss.lab_act])
+    main, main_title = ss.lab_act, titles[ss.lab_act]
+    word = inactive_word(ss.lab_start[main])
+    dead0 = float(ss.lab_start[main].history.dead_overall[0])
     bands = ["under 10%", "10% to 50%", "over 50%"]
     start_out = question(
         "lab_q2", f"Before any training, what share of the {main_title} network's hidden neurons are {word}?",
-        bands, int(np.searchsorted([0.1, 0.5], found["dead0"], side="right")),
-        f"**{found['dead0']:.0%}** are {word} at step 0, before a single update.")
-    if found["other"] is not None:
-        other_title = titles[found["other"]]
-        diff = np.sign(round(found["end"] - found["other_end"], 6))
+        bands, int(np.searchsorted([0.1, 0.5], dead0, side="right")),
+        f"**{dead0:.0%}** are {word} at step 0, before a single update.")
+    if answer_work() > MAX_ANSWER_WORK:
+        st.caption(f"The questions about training are asked on networks the server can train {ANSWER_STEPS} steps "
+                   "in a moment; this one is larger: watch the lab above answer them as it trains.")
+        return start_out
+    other = next((n for n in ss.lab_start if n != main), None)
+    if other is not None:
+        other_title = titles[other]
+
+        def fewer_dead() -> tuple[int, str]:
+            mine, theirs = (trained(n, ANSWER_STEPS).history for n in (main, other))
+            diff = np.sign(round(float(mine.dead_overall[-1] - theirs.dead_overall[-1]), 6))
+            return ({-1: 0, 1: 1, 0: 2}[int(diff)],
+                    f"After {ANSWER_STEPS} steps {main_title} has **{mine.dead_overall[-1]:.0%}** {word} (test "
+                    f"accuracy {mine.test_acc[-1]:.0%}); {other_title} has **{theirs.dead_overall[-1]:.0%}** (test "
+                    f"accuracy {theirs.test_acc[-1]:.0%}).")
+
         question("lab_q1", f"After {ANSWER_STEPS} steps, which network has fewer {word} hidden neurons?",
-                 [main_title, other_title, "Both the same"], {-1: 0, 1: 1, 0: 2}[int(diff)],
-                 f"After {ANSWER_STEPS} steps {main_title} has **{found['end']:.0%}** {word} (test accuracy "
-                 f"{found['acc']:.0%}); {other_title} has **{found['other_end']:.0%}** (test accuracy "
-                 f"{found['other_acc']:.0%}).")
-    (back1, dead1), *deeper = found["revived"]
-    if word == "dead" and dead1:
-        back_deeper, dead_deeper = sum(b for b, _ in deeper), sum(d for _, d in deeper)
-        question("lab_q3", "A first-layer neuron is dead at step 20. Does plain SGD bring it back by step "
-                 f"{ANSWER_STEPS}?", ["Yes, usually", "No"], 0 if 2 * back1 > dead1 else 1,
-                 f"Of the first layer's {dead1} dead neurons at step 20, **{back1}** were alive at step "
-                 f"{ANSWER_STEPS}: their inputs are the data, which never change, so no gradient ever reaches them."
-                 + (f" Deeper layers differ: of {dead_deeper} dead at step 20, {back_deeper} came back, because the "
-                    "layer below them kept changing." if dead_deeper else ""))
+                 [main_title, other_title, "Both the same"], fewer_dead)
+    first_layer_dead = word == "dead" and bool(neuron_activity(trained(main, REVIVAL_STEP), data.X_train)[0].dead.any())
+    if first_layer_dead:
+        def revival() -> tuple[int, str]:
+            (back1, dead1), *deeper = revived_by_layer(main)
+            back_deeper, dead_deeper = sum(b for b, _ in deeper), sum(d for _, d in deeper)
+            return (0 if 2 * back1 > dead1 else 1,
+                    f"Of the first layer's {dead1} dead neurons at step {REVIVAL_STEP}, **{back1}** were alive at "
+                    f"step {ANSWER_STEPS}: their inputs are the data, which never change, so no gradient ever "
+                    "reaches them."
+                    + (f" Deeper layers differ: of {dead_deeper} dead at step {REVIVAL_STEP}, {back_deeper} came "
+                       "back, because the layer below them kept changing." if dead_deeper else ""))
+
+        question("lab_q3", f"A first-layer neuron is dead at step {REVIVAL_STEP}. Does plain SGD bring it back by "
+                 f"step {ANSWER_STEPS}?", ["Yes, usually", "No"], revival)
     return start_out
 
 
@@ -285,7 +315,8 @@ with st.expander("Settings: data, network, training" + ("" if shown("controls") 
 
 
 
-with st.expander("Data behind the charts, and export (history CSV, weights JSON)"):
+def data_and_export() -> None:
+    """The state the browser last sent: its tables, CSVs and weights JSON."""
     st.caption("As the lab last reported it: the tables and files follow each Pause, Step and Reset, and the end "
                "of training; nothing is sent to the server while the network trains.")
     for name, state in ss.lab_runs.items():
@@ -305,3 +336,10 @@ with st.expander("Data behind the charts, and export (history CSV, weights JSON)
         e4.download_button(f"{title}: weights JSON", lambda state=state: json.dumps(to_json_dict(state)).encode(),
                            file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",
                            key=f"lab_json_{name}")
+
+
+data_panel = st.expander("Data behind the charts, and export (history CSV, weights JSON)", key="lab_data_open",
+                         on_change="rerun")  # its tables (a 60x60 probability map...) are built only while open
+if data_panel.open:
+    with data_panel:
+        data_and_export()

@@ -8,12 +8,12 @@ import random
 import numpy as np
 import pandas as pd
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
 from activations_core import ACTIVATIONS
 from activations_core import depth as dp
 from ui.catalog import FORMULA, activation_choices, formula_cost
 from ui.chart import show_chart
+from ui.measured import depth_run
 from ui.figures_depth import (
     Line, Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
     histogram_table, sci, series_table, superscript,
@@ -75,15 +75,6 @@ def net_label(name: str, init: str, params: dict[str, float] | None = None, scal
     return f"{act} + {init_text}" + (f" (σ = {scale:g})" if init == "normal" else "")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_run(name: str, formula: str, params: tuple, depth: int, width: int, init: str,
-               scale: float, seed: int, batch: int) -> dp.DepthRun:
-    """One measured network (``formula`` tells custom activations of the same name apart)."""
-    with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: one BLAS thread is fastest
-        return dp.measure(activation_choices()[name], dict(params), depth=depth, width=width,
-                          init=init, scale=scale, seed=seed, batch=batch)
-
-
 def batch_of(name: str, depth: int, width: int) -> int:
     """The measurement's batch: smaller for big networks and costly typed formulas (dp.batch_for)."""
     cost = formula_cost(st.session_state[FORMULA.key]) if name == "custom" else 1.0
@@ -93,7 +84,7 @@ def batch_of(name: str, depth: int, width: int) -> int:
 def run_of(name: str, init: str, *, depth: int, width: int, seed: int,
            params: dict[str, float] | None = None, scale: float = 1.0) -> dp.DepthRun:
     """The cached measurement; the scale only matters for the plain normal init."""
-    return cached_run(name, CHOICES[name].latex, tuple(sorted((params or {}).items())), depth,
+    return depth_run(name, CHOICES[name].latex, tuple(sorted((params or {}).items())), depth,
                       width, init, float(scale) if init == "normal" else 1.0, seed,
                       batch_of(name, depth, width))
 
@@ -226,15 +217,16 @@ def current_settings() -> dict:
                 seed=int(st.session_state[SEED.key]))
 
 
-def comparison_runs(s: dict) -> dict[str, dp.DepthRun]:
-    """ReLU + He and Sigmoid + Xavier at the same depth, width and seed (not the main net again)."""
-    runs = {}
-    for name, init in COMPARE_NETS:
-        if (name, init) == (s["name"], s["init"]) or name not in CHOICES:
-            continue
-        runs[net_label(name, init)] = (name, run_of(name, init, depth=s["depth"], width=s["width"],
-                                                    seed=s["seed"]))
-    return runs
+def comparison_nets(s: dict) -> dict[str, tuple[str, str]]:
+    """{label: (activation, init)}: ReLU + He and Sigmoid + Xavier, not the main net again."""
+    return {net_label(name, init): (name, init) for name, init in COMPARE_NETS
+            if (name, init) != (s["name"], s["init"]) and name in CHOICES}
+
+
+def comparison_runs(s: dict) -> dict[str, tuple[str, dp.DepthRun]]:
+    """The comparison nets measured at the same depth, width and seed: {label: (activation, run)}."""
+    return {label: (name, run_of(name, init, depth=s["depth"], width=s["width"], seed=s["seed"]))
+            for label, (name, init) in comparison_nets(s).items()}
 
 
 def measurement_section(s: dict, bound_out: bool) -> None:
@@ -245,24 +237,25 @@ def measurement_section(s: dict, bound_out: bool) -> None:
     run = run_of(s["name"], s["init"], depth=s["depth"], width=s["width"], seed=s["seed"],
                  params=s["params"], scale=s["scale"])
     label = net_label(s["name"], s["init"], s["params"], s["scale"])
-    compare = comparison_runs(s) if st.session_state[COMPARE.key] else {}
+    compared = comparison_nets(s) if st.session_state[COMPARE.key] else {}  # measured once a question lets them in
     if not run.finite:
         st.warning("Some values overflowed to infinity or NaN: the weights are too large for this "
                    "depth. The charts leave those values out.", icon=":material/warning:")
     init_out = init_question(s)
-    if compare and not init_out:
-        st.caption(f"{joins(compare)} the chart and these numbers, at the same depth, width and "
+    if compared and not init_out:
+        st.caption(f"{joins(compared)} the chart and these numbers, at the same depth, width and "
                    "seed, once you answer the question above.")
-    gradient_chart(run, label, s, compare if init_out else {}, bound_out)  # right under its question
-    verdict(run, label, s, compare if init_out else {}, bound_out)
+    compare = comparison_runs(s) if compared and init_out else {}
+    gradient_chart(run, label, s, compare, bound_out)  # right under its question
+    verdict(run, label, s, compare, bound_out)
     zeros_out = zeros_question(s)
     left, right = st.columns(2)
     with left:
         histogram_chart(run, label)
     with right:
-        saturation_chart(run, label, s, compare if zeros_out else {})
-        if compare and not zeros_out:
-            st.caption(f"{joins(compare)} this chart once you answer the question above.")
+        saturation_chart(run, label, s, comparison_runs(s) if compared and zeros_out else {})
+        if compared and not zeros_out:
+            st.caption(f"{joins(compared)} this chart once you answer the question above.")
     xavier_question(s)
 
 
@@ -389,14 +382,16 @@ def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> No
 # --------------------------------------------------------------------------- questions
 
 
+# The initialisations the questions compare, by label: (init, its scale).
+QUESTION_INITS = {dp.INIT_LABELS["he"]: ("he", 1.0), dp.INIT_LABELS["xavier"]: ("xavier", 1.0),
+                  f"Plain normal N(0, {QUESTION_NORMAL_SCALE:g})": ("normal", QUESTION_NORMAL_SCALE)}
+
+
 def question_runs(s: dict) -> dict[str, dp.DepthRun]:
     """The networks the questions ask about: ReLU at QUESTION_DEPTH layers under each init, at the
     page's width and seed (cached, so every question shares them)."""
-    shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
-    return {dp.INIT_LABELS["he"]: run_of("relu", "he", **shape),
-            dp.INIT_LABELS["xavier"]: run_of("relu", "xavier", **shape),
-            f"Plain normal N(0, {QUESTION_NORMAL_SCALE:g})":
-                run_of("relu", "normal", scale=QUESTION_NORMAL_SCALE, **shape)}
+    return {label: run_of("relu", init, scale=scale, depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
+            for label, (init, scale) in QUESTION_INITS.items()}
 
 
 def bound_question() -> bool:
@@ -413,47 +408,54 @@ def bound_question() -> bool:
 
 
 def init_question(s: dict) -> bool:
-    """Which init keeps a deep ReLU network's gradient, answered by the three measured ratios."""
-    ratios = {k: r.first_layer_ratio for k, r in question_runs(s).items()}
-    best = min(ratios, key=lambda k: log_gap(ratios[k]))
+    """Which init keeps a deep ReLU network's gradient, answered by the three measured ratios
+    (measured once the question is committed)."""
+    def measured() -> tuple[int, str]:
+        ratios = {k: r.first_layer_ratio for k, r in question_runs(s).items()}
+        best = min(ratios, key=lambda k: log_gap(ratios[k]))
+        return (list(ratios).index(best), f"Layer-1 gradient ÷ output gradient, measured (seed {s['seed']}): "
+                + "; ".join(f"{k}: **{sci(v)}**" for k, v in ratios.items())
+                + ". He's std √(2/width) doubles the variance to make up for ReLU zeroing half the units.")
+
     return question(
         "vg_q_init", f"A {QUESTION_DEPTH}-layer ReLU network of width {s['width']}: which "
-        "initialisation keeps the layer-1 gradient closest to the output gradient?",
-        list(ratios), list(ratios).index(best),
-        f"Layer-1 gradient ÷ output gradient, measured (seed {s['seed']}): "
-        + "; ".join(f"{k}: **{sci(v)}**" for k, v in ratios.items())
-        + ". He's std √(2/width) doubles the variance to make up for ReLU zeroing half the units.")
+        "initialisation keeps the layer-1 gradient closest to the output gradient?", list(QUESTION_INITS), measured)
 
 
 def zeros_question(s: dict) -> bool:
     """What share of a ReLU layer's outputs is exactly 0, answered by the He network's layers."""
-    he = question_runs(s)[dp.INIT_LABELS["he"]]
-    zeros = float(he.zero_fraction.mean())
-    nearest = min(ZERO_OPTIONS, key=lambda k: abs(ZERO_OPTIONS[k] - zeros))
-    return question(
-        "vg_q_zeros", "In a ReLU layer at He initialisation, what share of the outputs is exactly 0?",
-        list(ZERO_OPTIONS), list(ZERO_OPTIONS).index(nearest),
-        f"Measured: **{zeros:.1%}** on average over the {QUESTION_DEPTH} layers (from "
-        f"{he.zero_fraction.min():.1%} to {he.zero_fraction.max():.1%}). The weights are symmetric "
-        "around 0, so about half of the pre-activations are negative and ReLU zeroes them.")
+    def measured() -> tuple[int, str]:
+        he = question_runs(s)[dp.INIT_LABELS["he"]]
+        zeros = float(he.zero_fraction.mean())
+        nearest = min(ZERO_OPTIONS, key=lambda k: abs(ZERO_OPTIONS[k] - zeros))
+        return (list(ZERO_OPTIONS).index(nearest),
+                f"Measured: **{zeros:.1%}** on average over the {QUESTION_DEPTH} layers (from "
+                f"{he.zero_fraction.min():.1%} to {he.zero_fraction.max():.1%}). The weights are symmetric "
+                "around 0, so about half of the pre-activations are negative and ReLU zeroes them.")
+
+    return question("vg_q_zeros", "In a ReLU layer at He initialisation, what share of the outputs is exactly 0?",
+                    list(ZERO_OPTIONS), measured)
 
 
 def xavier_question(s: dict) -> bool:
     """Which activation keeps the gradient under Xavier, answered by the three measured ratios."""
-    shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
-    acts = {CHOICES[n].display_name: run_of(n, "xavier", **shape).first_layer_ratio
-            for n in ("sigmoid", "tanh", "relu") if n in CHOICES}
-    most = max(acts, key=lambda k: acts[k])
-    relu_off = float(question_runs(s)[dp.INIT_LABELS["xavier"]].zero_fraction.mean())
+    names = [n for n in ("sigmoid", "tanh", "relu") if n in CHOICES]
+
+    def measured() -> tuple[int, str]:
+        shape = dict(depth=QUESTION_DEPTH, width=s["width"], seed=s["seed"])
+        acts = {CHOICES[n].display_name: run_of(n, "xavier", **shape).first_layer_ratio for n in names}
+        most = max(acts, key=lambda k: acts[k])
+        relu_off = float(question_runs(s)[dp.INIT_LABELS["xavier"]].zero_fraction.mean())
+        return (list(acts).index(most), "Layer-1 gradient ÷ output gradient: "
+                + "; ".join(f"{k}: **{sci(v)}**" for k, v in acts.items())
+                + f". Tanh's slope is {dp.max_slope(TANH):g} at 0, near where Xavier keeps its inputs; "
+                f"sigmoid's is at most {dp.SIGMOID_MAX_SLOPE:g}; ReLU switches off {relu_off:.0%} of the units "
+                "per layer here, which Xavier does not make up for (He does).")
+
     return question(
         "vg_q_xavier", f"With Xavier initialisation and {QUESTION_DEPTH} layers of width "
         f"{s['width']}, which activation keeps the largest share of the gradient at layer 1?",
-        list(acts), list(acts).index(most),
-        "Layer-1 gradient ÷ output gradient: "
-        + "; ".join(f"{k}: **{sci(v)}**" for k, v in acts.items())
-        + f". Tanh's slope is {dp.max_slope(TANH):g} at 0, near where Xavier keeps its inputs; "
-        f"sigmoid's is at most {dp.SIGMOID_MAX_SLOPE:g}; ReLU switches off {relu_off:.0%} of the units "
-        "per layer here, which Xavier does not make up for (He does).")
+        [CHOICES[n].display_name for n in names], measured)
 
 
 def notes_section() -> None:

@@ -15,6 +15,7 @@ from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
 from ui.catalog import activation_choices
 from ui.chart import show_chart
+from ui.measured import depth_profile
 from ui.figures_basics import (by_depth_figure, matrix_latex, network_with_activation_figure,
                                network_without_activation_figure)
 from ui.presenter import controls, shown
@@ -71,14 +72,9 @@ def label_of(name: str) -> str:
     return CHOICES[name].display_name + (f" ({extra})" if extra else "")
 
 
-@st.cache_data(max_entries=64)
-def cached_profile(name: str, formula: str, params: tuple, seed: int) -> nl.DepthProfile:
-    """Kinks and bend of the 1-D network for every depth (``formula`` tells custom ones apart)."""
-    return nl.depth_profile(activation_choices()[name], dict(params), seed, DEPTHS, WIDTH, X_LO, X_HI)
-
-
 def profile_of(name: str, params: dict[str, float], seed: int) -> nl.DepthProfile:
-    return cached_profile(name, CHOICES[name].latex, tuple(sorted(params.items())), seed)
+    return depth_profile(name, CHOICES[name].latex, tuple(sorted(params.items())), seed, DEPTHS, WIDTH,
+                         X_LO, X_HI)
 
 
 def controls_panel() -> None:

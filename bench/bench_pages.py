@@ -1,4 +1,4 @@
-"""Server-side time of every page, and the lab's training speed, against an empty Streamlit page.
+"""Server CPU time of every page, and the lab's training speed, against an empty Streamlit page.
 
 Run:  python3 bench/bench_pages.py   (writes bench/results_pages.md and prints the same table)
 
@@ -6,7 +6,13 @@ The baseline is a rerun of an empty page (``st.title`` only) in AppTest, measure
 process. Pages are opened through app.py (router, sidebar, URL state) as tests/app/conftest.py
 does; AppTest's own overhead is in the pages and the baseline alike, hence ratios. st.cache_data
 is process-wide, so one warm-up session per page fills it and every timed session starts warm.
-Each figure is the best of several interleaved rounds, since the machine is shared.
+Each figure is the best of several interleaved rounds, since the machine is shared, and is CPU
+time of this process (the script runs on AppTest's thread), so other jobs on the machine do not
+count. AppTest compiles each page on every run; a server compiles it once for all sessions, so
+the runs here share one script cache, as the server's do.
+
+"Worst link" opens each page by the costliest link a student could share (largest sizes, every
+option on, a seed not seen before: nothing is cached); it must stay under 300 ms.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import AppTest, local_script_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,13 +37,28 @@ PAGES = ("why_nonlinearity", "curves", "choosing", "softmax_temperature", "vanis
 EMPTY_PAGE = "import streamlit as st\nst.title('Empty')"
 ROUNDS = 9
 LAB_STEPS = 1000          # SGD steps per training-speed measurement
+_SHARED_SCRIPTS = ScriptCache()
+local_script_runner.ScriptCache = lambda: _SHARED_SCRIPTS  # compiled once, as on the server
+
+_ALL = "relu,sigmoid,tanh,leaky_relu,elu,gelu,gelu_tanh,swish,softplus,mish,selu"
+# The costliest link per page (the seed placeholder is replaced by a new seed each round).
+WORST_LINKS = {
+    "why_nonlinearity": {"nl_layers": "10", "nl_size": "3", "nl_act": "gelu", "nl_seed": "{seed}"},
+    "curves": {"cv_funcs": _ALL, "cv_xmin": "-50", "cv_xmax": "50", "cv_log": "1"},
+    "choosing": {"ch_acts": _ALL, "ch_hist": "gelu"},
+    "softmax_temperature": {"sm_logits": ", ".join(str(v) for v in range(-15, 15)), "sm_t": "0.01"},
+    "vanishing_gradients": {"vg_act": "gelu", "vg_depth": "50", "vg_width": "256", "vg_seed": "{seed}"},
+    "dead_neurons_lab": {"lab_layers": "4", "lab_width": "64", "lab_points": "1000", "lab_bn": "1",
+                         "lab_compare": "gelu", "lab_seed": "{seed}"},
+    "your_activation": {"fx": "x * sigmoid(a * x) + {seed} * 0"},
+}
 
 
 def seconds(run) -> float:
-    """Wall time of one call of ``run``."""
-    start = time.perf_counter()
+    """CPU time of this process during one call of ``run``."""
+    start = time.process_time()
     run()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def checked(at: AppTest) -> AppTest:
@@ -47,11 +69,19 @@ def checked(at: AppTest) -> AppTest:
     return at
 
 
-def page_session(page: str) -> AppTest:
-    """A new session of ``app_pages/<page>.py`` opened through app.py, not yet run."""
+def page_session(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """A new session of ``app_pages/<page>.py`` opened through app.py (by a link with ``query``),
+    not yet run."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     at.switch_page(f"app_pages/{page}.py")
     return at
+
+
+def worst_link(page: str, seed: int) -> dict[str, str]:
+    """The page's costliest link with a seed no earlier run used."""
+    return {key: value.replace("{seed}", str(seed)) for key, value in WORST_LINKS[page].items()}
 
 
 def lab_setup():
@@ -72,7 +102,7 @@ def measure() -> dict:
     def keep(key, value):
         best[key] = min(best.get(key, np.inf), value)
 
-    for _ in range(ROUNDS):
+    for round_ in range(ROUNDS):
         fresh_empty = AppTest.from_string(EMPTY_PAGE)
         keep("empty first", seconds(lambda: checked(fresh_empty)))
         for page in PAGES:
@@ -80,6 +110,8 @@ def measure() -> dict:
             at = page_session(page)
             keep((page, "first"), seconds(lambda: checked(at)))
             keep((page, "rerun"), seconds(lambda: checked(at)))
+            worst = page_session(page, worst_link(page, 1000 + round_))
+            keep((page, "worst"), seconds(lambda: checked(worst)))
         keep("empty", seconds(empty.run))
         keep("steps", seconds(lambda: train_steps(state, data, LAB_STEPS)))
     return best
@@ -97,8 +129,8 @@ def main() -> str:
     lines = [
         "# Pages: server-side time against an empty page",
         "",
-        f"`python3 bench/bench_pages.py`: best of {ROUNDS} interleaved rounds on a 2-core machine shared with "
-        "other jobs. The unit is one rerun of an empty Streamlit page (`st.title` only) in AppTest, measured in "
+        f"`python3 bench/bench_pages.py`: server CPU time, best of {ROUNDS} interleaved rounds on a 2-core machine "
+        "shared with other jobs. The unit is one rerun of an empty Streamlit page (`st.title` only) in AppTest, measured in "
         "the same process between the pages, so the ratios hold on a faster or slower machine. Each page is "
         "opened through app.py (router, sidebar, URL state) as the AppTest suite does, and AppTest's own "
         "overhead is in the page and the baseline alike. \"First run\" is a new session after one warm-up "
@@ -110,7 +142,10 @@ def main() -> str:
         "2-16-16-1 ReLU, circles, 400 points, noise 0.1, seed 11) is what the Python side of the lab runs "
         "to set up and check a run.",
         "",
-        "| what | ms | ratio to empty-page rerun |",
+        "Worst links: " + "; ".join(f"{page} `?{'&'.join(f'{k}={v}' for k, v in query.items())}`"
+                                    for page, query in WORST_LINKS.items()) + ".",
+        "",
+        "| what | CPU ms | ratio to empty-page rerun |",
         "| --- | ---: | ---: |",
         row("empty page, rerun (baseline)", "empty"),
         row("empty page, first run of a new session", "empty first"),
@@ -118,6 +153,7 @@ def main() -> str:
     for page in PAGES:
         lines.append(row(f"{page}, first run", (page, "first")))
         lines.append(row(f"{page}, rerun", (page, "rerun")))
+        lines.append(row(f"{page}, worst link, first run", (page, "worst")))
     lines += [
         "",
         "| lab training speed | value |",

@@ -30,8 +30,11 @@ def show_chart(fig: dict | go.Figure, data: pd.DataFrame, *, name: str, alt: str
     ``name`` is a short file-name-safe id, unique on the page (it keys the widgets and names the
     CSV and the PNG from Plotly's camera button).
     """
+    spec = style(fig, x_title=x_title, y_title=y_title, height=height, presenting=presenting())
     st.plotly_chart(
-        style(fig, x_title=x_title, y_title=y_title, height=height, presenting=presenting()),
+        # Streamlit would validate a dict property by property on every rerun (most of a chart's
+        # cost); the builders' specs are validated once, by their tests (tests.helpers.plotly_checked).
+        go.Figure(spec, _validate=False),
         key=f"chart_{name}", alt=alt,
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},

@@ -9,7 +9,7 @@ the page draws the chart, metric or sentence that answers it only then::
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import streamlit as st
 
@@ -24,13 +24,16 @@ def _set_committed(key: str, committed: bool) -> None:
         st.session_state.pop(f"{key}_choice", None)
 
 
-def question(key: str, prompt: str, options: Sequence[str], answer: int, reveal: str) -> bool:
+def question(key: str, prompt: str, options: Sequence[str],
+             answer: int | Callable[[], tuple[int, str]], reveal: str = "") -> bool:
     """Ask ``prompt``; after the student commits, mark ``options[answer]`` and show ``reveal``.
 
     Returns True once the answer may be seen (committed, or questions hidden in presenter mode),
     so that the caller shows the elements that answer the question only then. In presenter mode
     the teacher may reveal without choosing (the class answered aloud). ``answer`` and the numbers
-    in ``reveal`` must come from the core, computed on the spot.
+    in ``reveal`` must come from the core, computed on the spot; an answer that costs real work
+    (training a network, measuring a deep one) is given as a function returning both, run only once
+    the question is committed.
     """
     if not shown("questions"):
         return True
@@ -54,6 +57,8 @@ def question(key: str, prompt: str, options: Sequence[str], answer: int, reveal:
                              help="Choose an answer first: predicting before seeing is the point. "
                                   "What answers it appears below once you commit.")
             return False
+        if callable(answer):
+            answer, reveal = answer()
         # the verdict and why in one box, so that the chart it announces follows close below
         if choice is None:
             st.info(f"The answer: **{options[answer]}**\n\n{reveal}", icon=":material/lightbulb:")

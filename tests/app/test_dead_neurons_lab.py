@@ -150,6 +150,9 @@ def test_junk_in_the_url_falls_back_with_a_notice(key, junk):
 
 def test_export_offers_history_and_weights():
     at = open_page("dead_neurons_lab")
+    assert not at.get("download_button")  # nothing is built until the panel opens
+    at.session_state["lab_data_open"] = True
+    at.run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("history CSV" in l for l in labels) and any("weights JSON" in l for l in labels)
 
@@ -158,6 +161,7 @@ def test_the_tables_show_the_state_the_browser_sent():
     at = open_page("dead_neurons_lab")
     trained = _trained(at, "relu", 10)
     at.session_state["lab_runs"] = {"relu": trained}
+    at.session_state["lab_data_open"] = True  # the student opens "Data behind the charts"
     at.run()
     tables = [t.value for t in at.dataframe]
     history = next(v for v in tables if "train_loss" in v.columns)
@@ -197,3 +201,14 @@ def test_a_message_from_an_older_run_or_another_seed_is_not_taken():
     message["runs"][0]["seed"] = 4
     with pytest.raises(ValueError, match="another seed"):
         runs_from_sync(message, "r1", runs)
+
+
+def test_a_network_too_large_to_train_on_the_server_keeps_its_step_0_question():
+    """4 x 64 neurons on 1000 points, side by side: answering "after 300 steps" would cost the server
+    seconds, so those questions give way to the lab itself; the step-0 question stays."""
+    at = open_page("dead_neurons_lab", {"lab_layers": "4", "lab_width": "64", "lab_points": "1000",
+                                        "lab_compare": "elu"})
+    keys = {r.key for r in at.radio}
+    assert "lab_q2_choice" in keys and "lab_q1_choice" not in keys and "lab_q3_choice" not in keys
+    assert any("watch the lab above answer them" in c.value for c in at.caption)
+    assert "lab_trained" not in at.session_state  # nothing was trained for the questions
