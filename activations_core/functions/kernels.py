@@ -1,4 +1,4 @@
-"""Activation functions, their derivatives and what the app says about them.
+"""The activation functions f and their derivatives f': numpy kernels on float64 arrays.
 
 Every value and derivative is accurate to a few ulp times the condition number
 |x f'(x) / f(x)| over the whole float64 line, raises no floating-point warning
@@ -19,22 +19,16 @@ x), which keeps inf * 0 out.
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
-from scipy import optimize
 
 __all__ = [
-    "ACTIVATIONS",
-    "Activation",
-    "Param",
-    "Properties",
     "SELU_ALPHA",
     "SELU_SCALE",
+    "SELU_SCALE_ALPHA",
     "GELU_TANH_COEFF",
+    "check_finite",
     "sigmoid",
     "sigmoid_derivative",
     "tanh",
@@ -57,14 +51,12 @@ __all__ = [
     "softplus_derivative",
     "mish",
     "mish_derivative",
-    "minimum",
-    "max_abs_derivative",
 ]
 
 # Klambauer et al. (2017), "Self-Normalizing Neural Networks", eq. 14 (to 32 digits).
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
-_SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # SELU_SCALE * SELU_ALPHA
+SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # SELU_SCALE * SELU_ALPHA
 GELU_TANH_COEFF = 0.044715
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
@@ -165,7 +157,7 @@ def _blockwise(kernel, x):
     return out.reshape(x.shape)
 
 
-def _check_finite(name, value):
+def check_finite(name, value):
     """Return ``value`` as a float; ValueError unless it is a finite real number."""
     try:
         number = float(value)
@@ -178,7 +170,7 @@ def _check_finite(name, value):
 
 def _check_between(name, value, low, high):
     """Return ``value`` as a float; ValueError unless low <= value <= high."""
-    number = _check_finite(name, value)
+    number = check_finite(name, value)
     if not low <= number <= high:
         raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {number:g}")
     return number
@@ -296,12 +288,12 @@ def elu_derivative(x, alpha=1.0):
 
 def selu(x):
     """Scaled ELU.  f(x) = lambda x if x > 0 else lambda alpha (e^x - 1)."""
-    return _exponential_linear(x, SELU_SCALE, _SELU_SCALE_ALPHA)
+    return _exponential_linear(x, SELU_SCALE, SELU_SCALE_ALPHA)
 
 
 def selu_derivative(x):
     """f'(x) = lambda if x > 0 else lambda alpha e^x; f'(0) = lambda alpha as in PyTorch."""
-    return _exponential_linear_derivative(x, SELU_SCALE, _SELU_SCALE_ALPHA)
+    return _exponential_linear_derivative(x, SELU_SCALE, SELU_SCALE_ALPHA)
 
 
 # V(t) = e^(-t^2/2) / Phi(-t) = sqrt(2 pi) lambda(t), lambda = phi / Phi(-.) the inverse Mills
@@ -552,464 +544,3 @@ def mish_derivative(x):
     negative *= step
     negative += positive
     return negative
-
-
-# --------------------------------------------------------------------------
-# Registry types
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    """A tunable parameter: its default and the slider range a page offers."""
-
-    name: str
-    default: float
-    min: float
-    max: float
-    step: float
-    label: str
-    help: str
-
-
-@dataclass(frozen=True)
-class Properties:
-    """What the app states about an activation (for default parameters).
-
-    output_range: (inf f, sup f) as floats, possibly +-inf.
-    zero_centred: E[f(Z)] ~ 0 for Z ~ N(0, 1) (|mean| < 0.1 sd).
-    can_die: f' is exactly 0 on a half-line, so a unit stuck there stops learning.
-    saturates: f' -> 0 for large inputs of both signs (bounded output).
-    monotonic: f is non-decreasing.
-    smooth: f' is continuous (no kink).
-    cost: "cheap" | "moderate" | "expensive" relative compute per element.
-    """
-
-    output_range: tuple[float, float]
-    range_latex: str
-    zero_centred: bool
-    can_die: bool
-    saturates: bool
-    monotonic: bool
-    smooth: bool
-    cost: str
-    use: str
-
-
-@dataclass(frozen=True)
-class Activation:
-    """An activation f with its derivative f' and the text pages show about it.
-
-    ``fn`` and ``dfn`` take (x, **params) with x a float64 array of ndim >= 1.
-    Calling the activation accepts scalars and arrays of any shape and returns
-    float64 of x's shape (np.float64 for a scalar x).
-    """
-
-    name: str
-    display_name: str
-    fn: Callable
-    dfn: Callable
-    latex: str = ""
-    derivative_latex: str = ""
-    description: str = ""
-    properties: Properties | None = None
-    params: tuple[Param, ...] = field(default_factory=tuple)
-
-    def defaults(self) -> dict[str, float]:
-        """{parameter name: default value}."""
-        return {p.name: p.default for p in self.params}
-
-    def _resolve(self, params: Mapping[str, object]) -> dict[str, float]:
-        """Defaults overridden by ``params``; ValueError for unknown or non-finite values."""
-        known = {p.name for p in self.params}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            accepted = ", ".join(sorted(known)) or "no parameters"
-            raise ValueError(
-                f"{self.display_name} has no parameter {', '.join(unknown)} (it takes {accepted})"
-            )
-        values = self.defaults()
-        values.update({k: _check_finite(k, v) for k, v in params.items()})
-        return values
-
-    def _apply(self, function, x, params):
-        """Run ``function`` on x as a float64 array of ndim >= 1; restore x's shape."""
-        arr = np.asarray(x, dtype=np.float64)
-        work = arr.reshape(1) if arr.ndim == 0 else arr
-        out = np.asarray(function(work, **self._resolve(params)), dtype=np.float64)
-        if out.shape != work.shape:
-            out = np.array(np.broadcast_to(out, work.shape))
-        return out[0] if arr.ndim == 0 else out
-
-    def __call__(self, x, **params):
-        """f(x) elementwise."""
-        return self._apply(self.fn, x, params)
-
-    def derivative(self, x, **params):
-        """f'(x) elementwise."""
-        return self._apply(self.dfn, x, params)
-
-
-# --------------------------------------------------------------------------
-# Facts computed from the functions
-# --------------------------------------------------------------------------
-
-_SEARCH_GRID = np.concatenate([-np.logspace(5, -5, 501), [0.0], np.logspace(-5, 5, 501)])
-
-
-def _lookup(activation) -> Activation:
-    """An Activation from itself or its registry name."""
-    if isinstance(activation, Activation):
-        return activation
-    try:
-        return ACTIVATIONS[activation]
-    except KeyError:
-        raise ValueError(
-            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-        ) from None
-
-
-def _minimum_of(f, df):
-    """(x*, f(x*)): the least of f(-inf), f(+inf) and f at every root of f' where it turns from < 0 to > 0."""
-    candidates = [(-math.inf, float(f(-math.inf))), (math.inf, float(f(math.inf)))]
-    slope = df(_SEARCH_GRID)
-    turns = np.flatnonzero((slope[:-1] < 0) & (slope[1:] > 0))
-    for i in turns:
-        root = optimize.brentq(
-            lambda t: float(df(t)), _SEARCH_GRID[i], _SEARCH_GRID[i + 1], xtol=1e-300, rtol=8.9e-16
-        )
-        candidates.append((float(root), float(f(root))))
-    return min(candidates, key=lambda c: c[1])
-
-
-def minimum(activation, **params) -> tuple[float, float]:
-    """Global minimum (x*, f(x*)) of f; x* = -inf (or +inf) when f only approaches it there.
-
-    Interior minima are roots of f' found by Brent's method (GELU about -0.170
-    at x = -0.752, Swish about -0.278 at x = -1.278, Mish about -0.309 at -1.192).
-    """
-    act = _lookup(activation)
-    return _minimum_cached(act, tuple(sorted(act._resolve(params).items())))
-
-
-# The searches cost milliseconds and pages ask for the same facts on every rerun: the answers of
-# the last few hundred (activation, parameters) pairs are kept (bounded, shared, immutable tuples).
-@functools.lru_cache(maxsize=256)
-def _minimum_cached(act: Activation, items: tuple[tuple[str, float], ...]) -> tuple[float, float]:
-    values = dict(items)
-    return _minimum_of(lambda t: act(t, **values), lambda t: act.derivative(t, **values))
-
-
-def max_abs_derivative(activation, **params) -> tuple[float, float]:
-    """(x, max |f'|): where |f'| is largest; x = +-inf when the maximum is only reached towards it.
-
-    Sigmoid: (0, 0.25); tanh: (0, 1); ReLU: (inf, 1).
-    """
-    act = _lookup(activation)
-    return _max_abs_derivative_cached(act, tuple(sorted(act._resolve(params).items())))
-
-
-@functools.lru_cache(maxsize=256)
-def _max_abs_derivative_cached(act: Activation, items: tuple[tuple[str, float], ...]) -> tuple[float, float]:
-    values = dict(items)
-
-    def slope(t):
-        return abs(float(act.derivative(t, **values)))
-
-    size = np.abs(act.derivative(_SEARCH_GRID, **values))
-    i = int(np.argmax(size))
-    best_x, best = float(_SEARCH_GRID[i]), float(size[i])
-    if 0 < i < len(_SEARCH_GRID) - 1:
-        lo, hi = _SEARCH_GRID[i - 1], _SEARCH_GRID[i + 1]
-        res = optimize.minimize_scalar(
-            lambda t: -slope(t), bounds=(lo, hi), method="bounded",
-            options={"xatol": 1e-12 * max(1.0, abs(best_x))},
-        )
-        if -res.fun > best * (1.0 + 1e-12):  # a real improvement, not rounding noise
-            best_x, best = float(res.x), float(-res.fun)
-    for end in (-math.inf, math.inf):
-        if slope(end) >= best * (1.0 - 1e-15):
-            return end, slope(end)
-    return best_x, best
-
-
-# --------------------------------------------------------------------------
-# The registry
-# --------------------------------------------------------------------------
-
-
-def _fmt(value: float) -> str:
-    """A number for LaTeX with 4 decimals."""
-    return f"{value:.4f}"
-
-
-def _lower_range(f, df) -> float:
-    """inf f for default parameters (a computed fact, not a typed number)."""
-    act = Activation("_", "_", f, df)
-    return _minimum_of(act, act.derivative)[1]
-
-
-_GELU_LOW = _lower_range(gelu, gelu_derivative)
-_GELU_TANH_LOW = _lower_range(gelu_tanh, gelu_tanh_derivative)
-_SWISH_LOW = _lower_range(swish, swish_derivative)
-_MISH_LOW_VALUE = _lower_range(mish, mish_derivative)
-_SIGMOID_MAX_SLOPE = float(sigmoid_derivative(np.zeros(1))[0])
-_TANH_MAX_SLOPE = float(tanh_derivative(np.zeros(1))[0])
-
-_CASES = r"\begin{{cases}} {pos} & x > 0 \\ {neg} & x \le 0 \end{{cases}}"
-
-_ALL = (
-    Activation(
-        name="sigmoid",
-        display_name="Sigmoid",
-        fn=sigmoid,
-        dfn=sigmoid_derivative,
-        latex=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
-        derivative_latex=r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)",
-        description="Squashes any input into (0, 1), so its output reads as a probability. "
-        f"Its slope is at most {_SIGMOID_MAX_SLOPE:g} and vanishes for large |x|, "
-        "which starves deep networks of gradient.",
-        properties=Properties(
-            output_range=(0.0, 1.0),
-            range_latex=r"(0,\ 1)",
-            zero_centred=False,
-            can_die=False,
-            saturates=True,
-            monotonic=True,
-            smooth=True,
-            cost="moderate",
-            use="Output layer for binary classification and gates (LSTM, GRU); avoid in deep hidden layers.",
-        ),
-    ),
-    Activation(
-        name="tanh",
-        display_name="Tanh",
-        fn=tanh,
-        dfn=tanh_derivative,
-        latex=r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
-        derivative_latex=r"\tanh'(x) = 1 - \tanh^2(x)",
-        description="A rescaled sigmoid, tanh(x) = 2 sigma(2x) - 1, with outputs in (-1, 1) centred on zero. "
-        f"It still saturates: the slope is {_TANH_MAX_SLOPE:g} at the origin and vanishes for large |x|.",
-        properties=Properties(
-            output_range=(-1.0, 1.0),
-            range_latex=r"(-1,\ 1)",
-            zero_centred=True,
-            can_die=False,
-            saturates=True,
-            monotonic=True,
-            smooth=True,
-            cost="moderate",
-            use="Recurrent networks and small shallow networks where zero-centred outputs help.",
-        ),
-    ),
-    Activation(
-        name="relu",
-        display_name="ReLU",
-        fn=relu,
-        dfn=relu_derivative,
-        latex=r"\operatorname{ReLU}(x) = \max(0,\ x)",
-        derivative_latex=r"\operatorname{ReLU}'(x) = " + _CASES.format(pos="1", neg="0"),
-        description="Passes positive inputs unchanged and zeroes the rest: cheap, and its gradient "
-        "does not vanish for x > 0. A unit whose input stays negative gets zero gradient and can die.",
-        properties=Properties(
-            output_range=(0.0, math.inf),
-            range_latex=r"[0,\ \infty)",
-            zero_centred=False,
-            can_die=True,
-            saturates=False,
-            monotonic=True,
-            smooth=False,
-            cost="cheap",
-            use="The default for hidden layers of feed-forward and convolutional networks.",
-        ),
-    ),
-    Activation(
-        name="leaky_relu",
-        display_name="Leaky ReLU",
-        fn=leaky_relu,
-        dfn=leaky_relu_derivative,
-        latex=r"f(x) = " + _CASES.format(pos="x", neg=r"\alpha x"),
-        derivative_latex=r"f'(x) = " + _CASES.format(pos="1", neg=r"\alpha"),
-        description="ReLU with a small slope alpha for negative inputs, so a unit never gets exactly "
-        "zero gradient and can recover, slowly (alpha = 0 is ReLU).",
-        properties=Properties(
-            output_range=(-math.inf, math.inf),
-            range_latex=r"(-\infty,\ \infty)",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=True,
-            smooth=False,
-            cost="cheap",
-            use="A drop-in replacement for ReLU when many units die.",
-        ),
-        params=(
-            Param("alpha", 0.01, 0.0, 0.5, 0.01, "alpha (negative slope)",
-                  "Slope for x <= 0. alpha = 0 gives ReLU."),
-        ),
-    ),
-    Activation(
-        name="elu",
-        display_name="ELU",
-        fn=elu,
-        dfn=elu_derivative,
-        latex=r"f(x) = " + _CASES.format(pos="x", neg=r"\alpha\,(e^{x} - 1)"),
-        derivative_latex=r"f'(x) = " + _CASES.format(pos="1", neg=r"\alpha\,e^{x}"),
-        description="Identity for positive inputs and a smooth exponential curve that levels off "
-        "at -alpha for negative ones, which pulls mean activations towards zero.",
-        properties=Properties(
-            output_range=(-1.0, math.inf),
-            range_latex=r"(-\alpha,\ \infty)",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=True,
-            smooth=True,
-            cost="moderate",
-            use="Hidden layers when ReLU's dead units or non-zero mean slow training.",
-        ),
-        params=(
-            Param("alpha", 1.0, 0.1, 3.0, 0.1, "alpha (negative saturation)",
-                  "ELU tends to -alpha as x -> -inf. Only alpha = 1 has a continuous slope at 0."),
-        ),
-    ),
-    Activation(
-        name="gelu",
-        display_name="GELU",
-        fn=gelu,
-        dfn=gelu_derivative,
-        latex=r"\operatorname{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\left[1 + \operatorname{erf}\!\left(\frac{x}{\sqrt{2}}\right)\right]",
-        derivative_latex=r"\operatorname{GELU}'(x) = \Phi(x) + x\,\varphi(x), \quad \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}",
-        description="Weights each input by the probability Phi(x) that a standard normal variable is "
-        f"below it: a smooth ReLU that dips to about {_GELU_LOW:.2f} for small negative inputs.",
-        properties=Properties(
-            output_range=(_GELU_LOW, math.inf),
-            range_latex=rf"[{_fmt(_GELU_LOW)}\ldots,\ \infty)",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=False,
-            smooth=True,
-            cost="expensive",
-            use="Transformers (BERT, GPT) and other large modern networks.",
-        ),
-    ),
-    Activation(
-        name="gelu_tanh",
-        display_name="GELU (tanh approx.)",
-        fn=gelu_tanh,
-        dfn=gelu_tanh_derivative,
-        latex=r"f(x) = \frac{x}{2}\left[1 + \tanh\!\left(\sqrt{2/\pi}\,\left(x + "
-        + f"{GELU_TANH_COEFF}"
-        + r"\,x^{3}\right)\right)\right]",
-        derivative_latex=r"f'(x) = \frac{1}{2}\left[1 + \tanh u\right] + \frac{x}{2}\,\operatorname{sech}^2(u)\,u'(x), "
-        r"\quad u = \sqrt{2/\pi}\,\left(x + " + f"{GELU_TANH_COEFF}" + r"\,x^{3}\right)",
-        description="The tanh formula GPT-2 uses to approximate GELU cheaply (Google's BERT code used "
-        "the error function first, the tanh form later); its curve is almost indistinguishable from "
-        "exact GELU.",
-        properties=Properties(
-            output_range=(_GELU_TANH_LOW, math.inf),
-            range_latex=rf"[{_fmt(_GELU_TANH_LOW)}\ldots,\ \infty)",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=False,
-            smooth=True,
-            cost="moderate",
-            use="Reproducing models trained with the approximation (GPT-2, later BERT code).",
-        ),
-    ),
-    Activation(
-        name="swish",
-        display_name="Swish / SiLU",
-        fn=swish,
-        dfn=swish_derivative,
-        latex=r"f(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}",
-        derivative_latex=r"f'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\bigl(1 - \sigma(\beta x)\bigr)",
-        description="The input times its own sigmoid gate. beta = 1 is SiLU, beta = 0 gives x/2 and "
-        "a large beta approaches ReLU; like GELU it dips below zero for small negative inputs.",
-        properties=Properties(
-            output_range=(_SWISH_LOW, math.inf),
-            range_latex=rf"[{_fmt(_SWISH_LOW)}\ldots,\ \infty) \text{{ at }} \beta = 1",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=False,
-            smooth=True,
-            cost="moderate",
-            use="Deep convolutional networks (EfficientNet) and LLM feed-forward blocks (SwiGLU).",
-        ),
-        params=(
-            Param("beta", 1.0, 0.0, 10.0, 0.1, "beta (gate sharpness)",
-                  "beta = 1 is SiLU, beta = 0 gives x/2, large beta approaches ReLU."),
-        ),
-    ),
-    Activation(
-        name="softplus",
-        display_name="Softplus",
-        fn=softplus,
-        dfn=softplus_derivative,
-        latex=r"\operatorname{softplus}(x) = \ln\left(1 + e^{x}\right)",
-        derivative_latex=r"\operatorname{softplus}'(x) = \sigma(x) = \frac{1}{1 + e^{-x}}",
-        description="A smooth ReLU whose slope is the sigmoid; always positive, it is used where an "
-        "output must stay above zero.",
-        properties=Properties(
-            output_range=(0.0, math.inf),
-            range_latex=r"(0,\ \infty)",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=True,
-            smooth=True,
-            cost="moderate",
-            use="Outputs that must be positive, such as a standard deviation or a rate.",
-        ),
-    ),
-    Activation(
-        name="mish",
-        display_name="Mish",
-        fn=mish,
-        dfn=mish_derivative,
-        latex=r"\operatorname{Mish}(x) = x\,\tanh\bigl(\operatorname{softplus}(x)\bigr)",
-        derivative_latex=r"\operatorname{Mish}'(x) = \tanh\bigl(\operatorname{sp}(x)\bigr) + x\,\sigma(x)\,"
-        r"\operatorname{sech}^2\bigl(\operatorname{sp}(x)\bigr), \quad \operatorname{sp}(x) = \ln(1 + e^{x})",
-        description="A smooth, non-monotonic self-gated function close to Swish, dipping to about "
-        f"{_MISH_LOW_VALUE:.2f} for negative inputs.",
-        properties=Properties(
-            output_range=(_MISH_LOW_VALUE, math.inf),
-            range_latex=rf"[{_fmt(_MISH_LOW_VALUE)}\ldots,\ \infty)",
-            zero_centred=False,
-            can_die=False,
-            saturates=False,
-            monotonic=False,
-            smooth=True,
-            cost="expensive",
-            use="Object detectors (YOLOv4) and vision models where Swish-like gating helps.",
-        ),
-    ),
-    Activation(
-        name="selu",
-        display_name="SELU",
-        fn=selu,
-        dfn=selu_derivative,
-        latex=r"f(x) = \lambda " + _CASES.format(pos="x", neg=r"\alpha\,(e^{x} - 1)")
-        + rf", \quad \lambda \approx {_fmt(SELU_SCALE)},\ \alpha \approx {_fmt(SELU_ALPHA)}",
-        derivative_latex=r"f'(x) = \lambda " + _CASES.format(pos="1", neg=r"\alpha\,e^{x}"),
-        description="ELU scaled by fixed constants chosen so that, with LeCun-normal initialisation and "
-        "standardised inputs, the activations of a deep fully connected network are drawn towards zero "
-        "mean and unit variance (an attracting fixed point: self-normalising).",
-        properties=Properties(
-            output_range=(-_SELU_SCALE_ALPHA, math.inf),
-            range_latex=rf"(-\lambda\alpha,\ \infty) \approx ({_fmt(-_SELU_SCALE_ALPHA)},\ \infty)",
-            zero_centred=True,
-            can_die=False,
-            saturates=False,
-            monotonic=True,
-            smooth=False,
-            cost="moderate",
-            use="Deep fully connected networks with LeCun-normal initialisation and no batch norm.",
-        ),
-    ),
-)
-
-ACTIVATIONS: dict[str, Activation] = {act.name: act for act in _ALL}
