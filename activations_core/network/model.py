@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
-from .checks import MAX_SEED, check_float, check_int
-from .datasets import Dataset
-from .depth import INITS, SATURATION_MARGIN, init_std
-from .functions import ACTIVATIONS, Activation
+from ..checks import MAX_SEED, check_float, check_int
+from ..datasets import Dataset
+from ..depth import INITS, SATURATION_MARGIN, init_std
+from ..functions import ACTIVATIONS, Activation
 
 __all__ = [
     "HISTORY_CAP",
