@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
+from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
 
 mp.mp.dps = 40
 PAGE = "curves"

@@ -8,7 +8,7 @@ import pytest
 
 from activations_core.datasets import make_dataset
 from activations_core.network import train_steps
-from tests.app.conftest import open_page, page_text
+from tests.app.helpers import open_page, page_text
 
 
 def _button(at, label):

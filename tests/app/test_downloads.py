@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app.conftest import ROOT, open_page
+from tests.app.helpers import ROOT, open_page
 
 PAGES = sorted(path.stem for path in (ROOT / "app_pages").glob("*.py"))
 

@@ -18,7 +18,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, open_page
+from tests.app.helpers import ROOT, open_page
 from ui.catalog import ARRIVAL_FORMULA, FORMULA
 from ui.state import _BOUND_THIS_RUN, UrlParam
 

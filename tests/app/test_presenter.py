@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app.conftest import open_page
+from tests.app.helpers import open_page
 
 PAGES = ["why_nonlinearity", "curves", "choosing", "softmax_temperature", "vanishing_gradients",
          "dead_neurons_lab", "your_activation"]

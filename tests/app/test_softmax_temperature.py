@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from activations_core.logits import PRESETS
-from tests.app.conftest import figures, open_page, page_text
+from tests.app.helpers import figures, open_page, page_text
 
 mp.mp.dps = 50
 PAGE = "softmax_temperature"

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from activations_core.datasets import make_dataset
 from activations_core.network import train_steps
-from tests.app.conftest import open_page
+from tests.app.helpers import open_page
 from ui.state import UrlParam
 
 PARAMS = [

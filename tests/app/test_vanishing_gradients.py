@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.conftest import answer, figures, open_page, page_text
+from tests.app.helpers import answer, figures, open_page, page_text
 from ui.figures_depth import sci
 
 PAGE = "vanishing_gradients"

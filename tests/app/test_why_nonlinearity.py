@@ -9,8 +9,8 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
-from tests.app.conftest import answer, figures, open_page, page_text, plotly_array
-from tests.core.test_nonlinearity import exact_kinks
+from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
+from tests.core.references import exact_kinks
 from tests.helpers import plotly_checked
 from ui import figures_basics
 from ui.figures_basics import matrix_latex

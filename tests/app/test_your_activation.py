@@ -7,7 +7,7 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core.formula import parse_formula
-from tests.app.conftest import figures, open_page, plotly_array
+from tests.app.helpers import figures, open_page, plotly_array
 from ui.catalog import ARRIVAL_FORMULA
 
 MISH = "x * tanh(log(1 + exp(x)))"
@@ -138,3 +138,14 @@ def test_the_page_gives_the_limits_at_infinity_and_warns_where_there_is_none():
                for w in warnings), warnings
     assert any(w.startswith("f(x) and f′(x) are undefined (NaN) at x = +∞: no limit as x → +∞ could be found")
                for w in warnings), warnings
+
+
+def test_a_typed_formula_keeps_its_lab_run_across_reruns_and_sessions():
+    """Issue #15: the run's signature changed between the first and second run of the lab, so the
+    first Step x10 was lost; the formula is one shared object now, so the run stays the same."""
+    query = {"fx": "(x*sigmoid(x))**1", "lab_act": "custom"}
+    at = open_page("dead_neurons_lab", query)
+    first = at.session_state["lab_run_id"]
+    at.run()
+    assert not at.exception and at.session_state["lab_run_id"] == first
+    assert open_page("dead_neurons_lab", query).session_state["lab_run_id"] == first

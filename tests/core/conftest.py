@@ -1,154 +1,18 @@
-"""High-precision references (mpmath, 50 digits) for the core tests.
-
-Each activation has an independent reference written from its textbook
-definition in forms that mpmath evaluates without cancellation, plus an error
-measure in units in the last place scaled by the condition number.
-"""
+"""Fixtures for the core tests (the references live in tests/core/references.py)."""
 
 from __future__ import annotations
 
-import functools
 import sys
 import types
 from pathlib import Path
 
 import mpmath as mp
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for plain `pytest`
 
-DIGITS = 50  # working precision of every reference; set locally, never globally
-
-with mp.workdps(DIGITS):
-    SELU_LAMBDA = mp.mpf("1.0507009873554804934193349852946")
-    SELU_ALPHA = mp.mpf("1.6732632423543772848170429916717")
-    GELU_TANH_C = mp.mpf("0.044715")  # the real-number constant of the formula
-
-
-def _sigma(t):
-    return 1 / (1 + mp.exp(-t))
-
-
-def _sigma_slope(t):
-    """sigma(t) sigma(-t) = 1 / (2 + 2 cosh t), no cancellation."""
-    return 1 / (2 + 2 * mp.cosh(t))
-
-
-def _gelu_tanh_w(x):
-    """w = 2u = 2 sqrt(2/pi) (x + c x^3) and its derivative."""
-    k = 2 * mp.sqrt(2 / mp.pi)
-    return k * (x + GELU_TANH_C * x**3), k * (1 + 3 * GELU_TANH_C * x**2)
-
-
-def _softplus(x):
-    return mp.log1p(mp.exp(x))
-
-
-def _ncdf(x):
-    """Phi(x); beyond |x| = 1e4 the tail (< 1e-20000000) is dropped: mpmath's erfc overflows there."""
-    if abs(x) > 1e4:
-        return mp.mpf(1) if x > 0 else mp.mpf(0)
-    return mp.ncdf(x)
-
-
-def _npdf(x):
-    """phi(x), with the same cut-off as _ncdf."""
-    return mp.mpf(0) if abs(x) > 1e4 else mp.npdf(x)
-
-
-REFERENCES = {
-    "sigmoid": (lambda x: _sigma(x), lambda x: _sigma_slope(x)),
-    "tanh": (lambda x: mp.tanh(x), lambda x: 1 / mp.cosh(x) ** 2),
-    "relu": (lambda x: x if x > 0 else mp.mpf(0), lambda x: mp.mpf(1) if x > 0 else mp.mpf(0)),
-    "leaky_relu": (
-        lambda x, alpha=0.01: x if x > 0 else mp.mpf(alpha) * x,
-        lambda x, alpha=0.01: mp.mpf(1) if x > 0 else mp.mpf(alpha),
-    ),
-    "elu": (
-        lambda x, alpha=1.0: x if x > 0 else mp.mpf(alpha) * mp.expm1(x),
-        lambda x, alpha=1.0: mp.mpf(1) if x > 0 else mp.mpf(alpha) * mp.exp(x),
-    ),
-    "selu": (
-        lambda x: SELU_LAMBDA * (x if x > 0 else SELU_ALPHA * mp.expm1(x)),
-        lambda x: SELU_LAMBDA * (1 if x > 0 else SELU_ALPHA * mp.exp(x)),
-    ),
-    "gelu": (lambda x: x * _ncdf(x), lambda x: _ncdf(x) + x * _npdf(x)),
-    "gelu_tanh": (
-        lambda x: x * _sigma(_gelu_tanh_w(x)[0]),
-        lambda x: _sigma(_gelu_tanh_w(x)[0])
-        + x * _gelu_tanh_w(x)[1] * _sigma_slope(_gelu_tanh_w(x)[0]),
-    ),
-    "swish": (
-        lambda x, beta=1.0: x * _sigma(mp.mpf(beta) * x),
-        lambda x, beta=1.0: _sigma(mp.mpf(beta) * x)
-        + mp.mpf(beta) * x * _sigma_slope(mp.mpf(beta) * x),
-    ),
-    "softplus": (_softplus, _sigma),
-    "mish": (
-        lambda x: x * mp.tanh(_softplus(x)),
-        lambda x: mp.tanh(_softplus(x)) + x * _sigma(x) / mp.cosh(_softplus(x)) ** 2,
-    ),
-}
-
-def accuracy_points(count: int = 150) -> np.ndarray:
-    """Points over [-740, 740]: log-spaced magnitudes 1e-300..740 both signs, a grid, kinks, tails."""
-    magnitudes = np.logspace(-300, np.log10(740.0), count)
-    special = [
-        5e-324, 1e-310, 1e-200, 1e-20, 1e-8, 1e-3, 0.5, 0.7517915, 1.0, 1.1924312, 1.2784645, 1.5,
-        2.0, 5.0, 8.0, 10.0, 20.0, 30.0, 37.0, 38.5, 40.0, 100.0, 354.0, 355.0, 372.0, 700.0,
-        709.7, 710.0, 720.0, 738.0, 740.0, 745.0, 1e300,
-    ]
-    grid = np.linspace(-740.0, 740.0, 75)
-    positive = np.concatenate([magnitudes, special])
-    return np.unique(np.concatenate([-positive, [0.0], positive, grid]))
-
-
-def ulp_error(got: float, ref) -> float:
-    """|got - ref| in units of float64 spacing at |ref| (subnormal spacing below 2.2e-308)."""
-    spacing = np.spacing(abs(float(ref)))
-    if not np.isfinite(spacing):
-        return 0.0 if got == float(ref) else np.inf
-    return float(abs(mp.mpf(got) - ref) / mp.mpf(spacing))
-
-
-def condition(x, value, slope) -> float:
-    """|x g'(x) / g(x)|: how much g magnifies a relative change of x."""
-    if value == 0:
-        return np.inf
-    return float(abs(x * slope / value))
-
-
-def slope_of(g, x):
-    """g'(x) by a central difference with relative step 1e-20 (50-digit arithmetic)."""
-    if x == 0:
-        return mp.mpf(0)
-    h = abs(x) * mp.mpf("1e-20")
-    return (g(x + h) - g(x - h)) / (2 * h)
-
-
-@functools.lru_cache(maxsize=None)
-def reference_table(name: str, params: tuple = ()) -> dict:
-    """x, f_ref, f'_ref and the condition numbers of f and f' at accuracy_points()."""
-    kwargs = dict(params)
-    f, df = REFERENCES[name]
-    xs = accuracy_points()
-    rows = {"x": xs, "f": [], "df": [], "cond_f": [], "cond_df": []}
-    with mp.workdps(DIGITS):
-        _fill_table(rows, xs, f, df, kwargs)
-    return rows
-
-
-def _fill_table(rows, xs, f, df, kwargs):
-    for x in xs:
-        xm = mp.mpf(float(x))
-        value = f(xm, **kwargs)
-        slope = df(xm, **kwargs)
-        curvature = slope_of(lambda t: df(t, **kwargs), xm)
-        rows["f"].append(value)
-        rows["df"].append(slope)
-        rows["cond_f"].append(condition(xm, value, slope) if value != 0 else 0.0)
-        rows["cond_df"].append(condition(xm, slope, curvature) if slope != 0 else 0.0)
+from tests.core.references import (DIGITS, REFERENCES, SELU_ALPHA, SELU_LAMBDA, condition,  # noqa: E402
+                                   reference_table, slope_of, ulp_error)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from activations_core import ACTIVATIONS, Activation
 from activations_core import measure as ms
-from tests.core.conftest import REFERENCES, SELU_ALPHA, SELU_LAMBDA
+from tests.core.references import REFERENCES, SELU_ALPHA, SELU_LAMBDA
 
 N = ms.NORMAL_SAMPLES
 

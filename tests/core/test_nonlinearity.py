@@ -12,37 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
+from tests.core.references import exact_kinks
 
 RELU, LEAKY = ACTIVATIONS["relu"], ACTIVATIONS["leaky_relu"]
-
-
-def exact_kinks(layers, activation, params=None, lo=-3.0, hi=3.0) -> int:
-    """Kinks of a scalar network with a kink-at-0 piecewise-linear activation, exactly.
-
-    Every neuron is linear between the current breakpoints; an activation adds the zero
-    crossings of each pre-activation as new breakpoints. At the end, count the breakpoints
-    where the output's slope really changes (relative size above 1e-9).
-    """
-    params = params or {}
-    xs = np.array([lo, hi])
-    values = xs[:, None]
-    for i, layer in enumerate(layers):
-        z = values @ layer.weight.T + layer.bias
-        if i == len(layers) - 1:
-            values = z
-            break
-        crossings = []
-        for a in range(len(xs) - 1):
-            za, zb = z[a], z[a + 1]
-            sign_change = za * zb < 0
-            crossings.extend(xs[a] + (xs[a + 1] - xs[a]) * za[sign_change] / (za[sign_change] - zb[sign_change]))
-        new_xs = np.unique(np.concatenate([xs, crossings]))
-        z = np.column_stack([np.interp(new_xs, xs, z[:, j]) for j in range(z.shape[1])])
-        xs, values = new_xs, activation(z, **params)
-    y = values[:, 0]
-    slopes = np.diff(y) / np.diff(xs)
-    scale = np.max(np.abs(slopes)) + np.max(np.abs(y)) / (hi - lo)
-    return int(np.count_nonzero(np.abs(np.diff(slopes)) > 1e-9 * scale))
 
 
 def hand_layer(weight, bias) -> nl.Layer:

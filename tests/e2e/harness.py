@@ -25,6 +25,42 @@ PAGES = ("", "curves", "choosing", "softmax_temperature", "vanishing_gradients",
          "your_activation")  # URL paths; "" is the landing page
 
 
+class AppPage:
+    """One browser tab on the app that records console errors and checks for exceptions."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda err: self.console_errors.append(f"pageerror: {err}"))
+
+    def _on_console(self, msg) -> None:
+        if msg.type != "error":
+            return
+        text = msg.text
+        # Streamlit probes <page>/_stcore/... before falling back to the root: a 404 by design.
+        if "404" in text or "Failed to load resource" in text:
+            return
+        self.console_errors.append(text)
+
+    def goto(self, path: str = "") -> None:
+        self.page.goto(f"{self.base_url}/{path}")
+        self.wait_idle()
+
+    def wait_idle(self, timeout: float = 60_000) -> None:
+        """Wait until the page's title is drawn and the script has finished running."""
+        self.page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+        self.page.wait_for_selector(IDLE, timeout=timeout)
+        self.page.wait_for_timeout(300)  # a rerun triggered by the last event may start late
+        self.page.wait_for_selector(IDLE, timeout=timeout)
+
+    def assert_healthy(self) -> None:
+        exceptions = self.page.locator('[data-testid="stException"]')
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+        assert not self.console_errors, self.console_errors
+
+
 def commit_answer(app, key: str, option: str) -> None:
     """Choose ``option`` in question ``key`` and press its "Commit and reveal", as a student does
     (``app`` is a tests.e2e.conftest.AppPage; Streamlit keeps a hidden twin of a button with help

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
-from tests.core.test_nonlinearity import exact_kinks
+from tests.core.references import exact_kinks
 from tests.e2e.harness import commit_answer
 
 pytestmark = pytest.mark.e2e

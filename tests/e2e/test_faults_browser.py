@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import AppPage
+from tests.e2e.harness import AppPage
 from tests.e2e.harness import Server, lab_step, open_lab_settings
 
 pytestmark = pytest.mark.e2e

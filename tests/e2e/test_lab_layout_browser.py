@@ -8,7 +8,7 @@ Start button sits right above the boundary.
 
 import pytest
 
-from tests.e2e.conftest import AppPage
+from tests.e2e.harness import AppPage
 from tests.e2e.harness import lab_step, wait_for_lab_step
 
 pytestmark = pytest.mark.e2e

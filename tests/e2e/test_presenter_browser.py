@@ -3,7 +3,7 @@ maths grows with its sentence, not beyond it."""
 
 import pytest
 
-from tests.e2e.conftest import AppPage
+from tests.e2e.harness import AppPage
 
 pytestmark = pytest.mark.e2e
 

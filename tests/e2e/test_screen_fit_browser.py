@@ -7,7 +7,7 @@ chart at least 300 px wide, and no Plotly toolbar over a legend.
 
 import pytest
 
-from tests.e2e.conftest import AppPage
+from tests.e2e.harness import AppPage
 
 pytestmark = pytest.mark.e2e
 
