@@ -18,10 +18,29 @@ from ui.presenter import presenting, shown
 
 def _set_committed(key: str, committed: bool) -> None:
     st.session_state[f"{key}_committed"] = committed
-    # the choice outlives its radio, which a presented question no longer draws once revealed
+    # the choice outlives its radio, which is not drawn again once the answer is out
     st.session_state[f"{key}_chosen"] = st.session_state.get(f"{key}_choice") if committed else None
     if not committed:
         st.session_state.pop(f"{key}_choice", None)
+
+
+def _ask(key: str, prompt: str, options: Sequence[str]) -> None:
+    """The options and the commit button: a fragment, so that picking an option reruns only the
+    question (a whole page costs the server several times more); committing reruns the page, whose
+    answering elements then appear."""
+    if st.session_state.get(f"{key}_committed", False):
+        st.rerun()  # committed from inside the fragment: the whole page shows the answer
+    teacher = presenting()
+    # On a projector the options make one row with the button at its end: the question, its
+    # section's heading and the chart that answers it share one 1280x720 screen.
+    options_at, button_at = st.columns([3, 1], vertical_alignment="bottom") if teacher else (st, st)
+    choice = options_at.radio(f"**Predict:** {prompt}", options, index=None, key=f"{key}_choice",
+                              horizontal=teacher)
+    button_at.button("Reveal the answer" if teacher and choice is None else "Commit and reveal",
+                     key=f"{key}_reveal", disabled=choice is None and not teacher,
+                     on_click=_set_committed, args=(key, True),
+                     help="Choose an answer first: predicting before seeing is the point. "
+                          "What answers it appears below once you commit.")
 
 
 def question(key: str, prompt: str, options: Sequence[str],
@@ -38,25 +57,17 @@ def question(key: str, prompt: str, options: Sequence[str],
     if not shown("questions"):
         return True
     teacher = presenting()
-    committed = st.session_state.get(f"{key}_committed", False)
     with st.container(border=True):
-        if committed and teacher:  # on a projector the verdict replaces the options: room for the chart
+        if not st.session_state.get(f"{key}_committed", False):
+            st.fragment(lambda: _ask(key, prompt, options), key=f"{key}_ask")()
+            return False
+        choice = st.session_state.get(f"{key}_chosen")
+        if teacher:  # on a projector the verdict replaces the options: room for the chart
             prompt_at, again_at = st.columns([3, 1], vertical_alignment="center")
             prompt_at.markdown(f"**Predict:** {prompt}")
-            choice = st.session_state.get(f"{key}_chosen")
-        else:
-            # On a projector the options make one row with the button at its end: the question,
-            # its section's heading and the chart that answers it share one 1280x720 screen.
-            options_at, button_at = st.columns([3, 1], vertical_alignment="bottom") if teacher else (st, st)
-            choice = options_at.radio(f"**Predict:** {prompt}", options, index=None, key=f"{key}_choice",
-                                      disabled=committed, horizontal=teacher)
-        if not committed:
-            button_at.button("Reveal the answer" if teacher and choice is None else "Commit and reveal",
-                             key=f"{key}_reveal", disabled=choice is None and not teacher,
-                             on_click=_set_committed, args=(key, True),
-                             help="Choose an answer first: predicting before seeing is the point. "
-                                  "What answers it appears below once you commit.")
-            return False
+        else:  # the student's pick stays in view
+            st.radio(f"**Predict:** {prompt}", options, key=f"{key}_shown", disabled=True,
+                     index=list(options).index(choice) if choice in options else None)
         if callable(answer):
             answer, reveal = answer()
         # the verdict and why in one box, so that the chart it announces follows close below

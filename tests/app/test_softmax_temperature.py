@@ -347,7 +347,7 @@ def test_changing_the_logits_after_revealing_updates_the_computed_answer():
     _answer(at, "sm_q_cold", "One-hot")
     at.text_input(key=BOX).set_value("5, 4.99").run()  # a gap of 0.01: T must drop to 5e-4
     assert not at.exception
-    assert "For the logits 5, 4.99" in at.radio(key="sm_q_cold_choice").label
+    assert "For the logits 5, 4.99" in at.radio(key="sm_q_cold_shown").label  # the committed question shows the pick
     cold = mp_softmax([5, "4.99"], "0.0005")
     assert f"At T = 0.0005 the largest probability is **{float(cold[0]):.6f}**" in _text(at)
 
