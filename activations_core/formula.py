@@ -1070,33 +1070,59 @@ class CustomFormula:
     # the browser program and the limits at +-inf per parameter value, made when first asked for
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def __getstate__(self):  # a pickled copy makes its own program and limits when first asked
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, _memo={})
+
     def _param_value(self, params: dict) -> float:
         unknown = set(params) - {self.param_name}
         if unknown:
             raise TypeError(f"unexpected parameter(s) {sorted(unknown)}; this formula's parameter is {self.param_name}")
         return float(params.get(self.param_name, DEFAULT_PARAM))
 
+    def program(self) -> dict:
+        """f and f' as the browser's program (formula_program.py), made once; ValueError if the
+        ops cannot express them (never for parse_formula's formulas). Shared: do not modify it."""
+        if "program" not in self._memo:
+            from activations_core.formula_program import Runner, compile_program
+
+            try:
+                program = compile_program(self)
+            except ValueError as err:
+                program = err
+            self._memo["runner"] = None if isinstance(program, ValueError) else Runner(program)
+            self._memo["program"] = program
+        if isinstance(self._memo["program"], ValueError):
+            raise self._memo["program"]
+        return self._memo["program"]
+
+    def _runner(self):
+        """The program ready for numpy (formula_program.Runner), or None for a formula without one."""
+        if "program" not in self._memo:
+            try:
+                self.program()
+            except ValueError:
+                pass
+        return self._memo["runner"]
+
     def limits(self, a: float | None = None) -> dict | None:
         """{"f": (limit as x -> -inf, as x -> +inf), "df": (...)} (formula_program.Limit: a value,
         NaN with a reason where there is none), found numerically from the browser program by the
         rules in formula_program.py, the same in the browser; None for a formula that has no program."""
-        from activations_core.formula_program import formula_program, program_limits
+        from activations_core.formula_program import program_limits
 
         a = DEFAULT_PARAM if a is None else float(a)
         key = ("limits", a, math.copysign(1.0, a))  # -0.0 == 0.0 as a key, but a + a differs at -0
         found = self._memo.get(key)
         if found is None:
-            if "program" not in self._memo:
-                try:
-                    self._memo["program"] = formula_program(self)
-                except ValueError:  # only a hand-made CustomFormula: parse_formula's always compile
-                    self._memo["program"] = None
-            if self._memo["program"] is None:
+            if self._runner() is None:
                 return None
             if len(self._memo) > MAX_MEMO:  # parameter values: keep the memo small
-                for key in [key for key in self._memo if key != "program"]:
-                    self._memo.pop(key, None)
-            found = self._memo.setdefault(key, program_limits(self._memo["program"], a))
+                for old in [old for old in self._memo if old not in ("program", "runner")]:
+                    self._memo.pop(old, None)
+            found = self._memo.setdefault(key, program_limits(self.program(), a))
         return found
 
     def _with_limits(self, values: np.ndarray, x, a: float, key: str) -> np.ndarray:
@@ -1111,18 +1137,28 @@ class CustomFormula:
                 values[infinite & (x > 0)] = plus.value
         return values
 
+    def _values(self, x, a: float, key: str) -> np.ndarray:
+        """f ("f") or f' ("df", NaN wherever f is) at x, before the limits at +-inf: the program's
+        steps (the same numpy operations as the evaluator, without walking the SymPy tree)."""
+        runner = self._runner()
+        if runner is not None:
+            return runner(key, np.asarray(x, dtype=np.float64), a)
+        param = sp.Symbol(self.param_name)  # a hand-made formula the ops cannot express
+        y, _ = _evaluate(self.expression, x, param, a)
+        if key == "f":
+            return y
+        dy, _ = _evaluate(self.derivative, x, param, a)
+        return np.where(np.isnan(y), np.nan, dy)
+
     def fn(self, x, **params):
         """f(x) as float64 (np.float64 for a scalar x); NaN where undefined; at +-inf, the limit."""
         a = self._param_value(params)
-        value, _ = _evaluate(self.expression, x, sp.Symbol(self.param_name), a)
-        return _scalar_or_array(self._with_limits(value, x, a, "f"), x)
+        return _scalar_or_array(self._with_limits(self._values(x, a, "f"), x, a, "f"), x)
 
     def dfn(self, x, **params):
         """f'(x) from the symbolic derivative; NaN wherever f(x) is NaN; at +-inf, the limit."""
-        param, a = sp.Symbol(self.param_name), self._param_value(params)
-        y, _ = _evaluate(self.expression, x, param, a)
-        dy, _ = _evaluate(self.derivative, x, param, a)
-        return _scalar_or_array(self._with_limits(np.where(np.isnan(y), np.nan, dy), x, a, "df"), x)
+        a = self._param_value(params)
+        return _scalar_or_array(self._with_limits(self._values(x, a, "df"), x, a, "df"), x)
 
     def to_activation(self, display_name: str = "Custom", a_default: float = DEFAULT_PARAM,
                       a_min: float = -5.0, a_max: float = 5.0, a_step: float = 0.05) -> Activation:
@@ -1161,7 +1197,7 @@ def parse_formula(text: str, param_name: str = "a") -> CustomFormula:
         derivative = _differentiate(expression)
         formula = CustomFormula(stripped, param_name, uses_param, writer.tex(tree.body)[0],
                                 sp.latex(derivative, ln_notation=True), expression, derivative)
-        formula.dfn(np.linspace(-2.0, 2.0, 5))  # every node must be evaluable
+        evaluate_with_report(formula, np.linspace(-2.0, 2.0, 5))  # every node must be evaluable
     except FormulaError:
         raise
     except (RecursionError, MemoryError):

@@ -40,6 +40,7 @@ Ops (numpy semantics, evaluated elementwise in float64):
 
 from __future__ import annotations
 
+import copy
 import math
 import struct
 from dataclasses import dataclass
@@ -283,6 +284,11 @@ def formula_program(formula: CustomFormula) -> dict:
     Raises ValueError if the evaluator does something the ops cannot express."""
     if not isinstance(formula, CustomFormula):
         raise ValueError("formula_program needs a CustomFormula from parse_formula")
+    return copy.deepcopy(formula.program())  # the formula keeps its own
+
+
+def compile_program(formula: CustomFormula) -> dict:
+    """formula_program without the formula's memo (CustomFormula.program calls it once)."""
     program = _Program()
     param = sp.Symbol(formula.param_name)
     try:
@@ -345,14 +351,18 @@ MIN_TREND = 16
 DOMAIN_REACH = 64
 _EPS = np.finfo(np.float64).eps
 
+def _where_nan(y, d):
+    """dfn's rule: NaN where f is NaN, else f'."""
+    return np.where(np.isnan(y), np.nan, d)
+
+
 # The numpy function of each op, as the evaluator calls it (so a program runs bit for bit as fn).
 _KERNELS = {
     "add": np.add, "mul": np.multiply, "div": np.divide, "neg": np.negative, "pow": np.power,
     "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh,
     "sinh": np.sinh, "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "abs": np.abs, "sign": np.sign,
     "erf": _NUMPY[_Erf], "sigmoid": _NUMPY[_Sigmoid], "softplus": _softplus, "max": np.maximum,
-    "min": np.minimum, "greater": _greater, "where_nan": lambda y, d: np.where(np.isnan(y), np.nan, d),
-    "gate": _gate,
+    "min": np.minimum, "greater": _greater, "where_nan": _where_nan, "gate": _gate,
 }
 # What a domain error (NaN from finite inputs) in each op means, for the page's message.
 _DOMAIN_CAUSES = {"sqrt": "square root of a negative number", "log": "log of a negative number",
@@ -370,21 +380,59 @@ class Limit:
 
 def run_program(program: dict, x: np.ndarray, a: float) -> list:
     """Every instruction's value at x (arrays, or np.float64 for constants and the parameter)."""
-    values: list = []
-    with np.errstate(all="ignore"):
-        for ins in program["instructions"]:
-            op, args = ins["op"], [values[j] for j in ins.get("args", ())]
-            if op == "x":
-                values.append(x)
-            elif op == "param":
-                values.append(np.float64(a))
-            elif op == "const":
-                values.append(np.float64(float(ins["value"])))
+    return Runner(program).values(x, a)
+
+
+class Runner:
+    """A program made ready for numpy once: its steps, and for f and f' the steps each needs.
+
+    CustomFormula.fn and .dfn run on it: the same numpy operations as the evaluator's walk of
+    the SymPy tree (so bit for bit the same values), without the walk, which cost about 7 ms a call
+    for the costliest formulas the parser accepts, whatever the size of x (these steps: 0.6 ms)."""
+
+    def __init__(self, program: dict):
+        instructions = program["instructions"]
+        self.size = len(instructions)
+        self.outputs = {"f": program["f"], "df": program["df"]}
+        self.steps = []  # (index, kind, payload, args)
+        for i, ins in enumerate(instructions):
+            op, args = ins["op"], tuple(ins.get("args", ()))
+            if op == "const":
+                self.steps.append((i, "const", np.float64(float(ins["value"])), args))
+            elif op in ("x", "param"):
+                self.steps.append((i, op, None, args))
             elif op == "powi":
-                values.append(args[0] ** ins["n"])
+                self.steps.append((i, "powi", int(ins["n"]), args))
             else:
-                values.append(_KERNELS[op](*args))
-    return values
+                self.steps.append((i, "call", _KERNELS[op], args))
+        self.needed = {key: [self.steps[i] for i in np.flatnonzero(_needed(instructions, output))]
+                       for key, output in self.outputs.items()}
+
+    def _run(self, steps: list, x, a: float) -> list:
+        values: list = [None] * self.size
+        a = np.float64(a)
+        with np.errstate(all="ignore"):
+            for i, kind, payload, args in steps:
+                if kind == "call":
+                    values[i] = payload(*[values[j] for j in args])
+                elif kind == "x":
+                    values[i] = x
+                elif kind == "param":
+                    values[i] = a
+                elif kind == "const":
+                    values[i] = payload
+                else:  # powi
+                    values[i] = values[args[0]] ** payload
+        return values
+
+    def values(self, x, a: float) -> list:
+        """Every instruction's value at x."""
+        return self._run(self.steps, x, a)
+
+    def __call__(self, key: str, x: np.ndarray, a: float) -> np.ndarray:
+        """Output key ("f" or "df") at x (a float64 array), as a new array of x's shape."""
+        value = self._run(self.needed[key], x, a)[self.outputs[key]]
+        return np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), x.shape))
 
 
 def _needed(instructions: list, output: int) -> np.ndarray:

@@ -55,6 +55,4 @@ def formula_cost(text: str) -> float:
     """A typed formula's price per element relative to a built-in activation: the steps of its
     compiled f and f' over BUILTIN_STEPS (at least 1). Counted, not timed, so a link gives the
     same measurement on every server."""
-    from activations_core.formula_program import formula_program
-
-    return max(1.0, len(formula_program(parsed_formula(text))["instructions"]) / BUILTIN_STEPS)
+    return max(1.0, len(parsed_formula(text).program()["instructions"]) / BUILTIN_STEPS)

@@ -748,9 +748,12 @@ def _mp_guarded(function, limit=1e30):
     return guarded
 
 
-_MP_TAIL = {**_MP, "exp": _mp_guarded(mpmath.exp), "expm1": _mp_guarded(mpmath.expm1),
-            "sinh": _mp_guarded(mpmath.sinh), "cosh": _mp_guarded(mpmath.cosh), "sigmoid": _mp_sigmoid,
-            "softplus": lambda u: u + mpmath.log1p(mpmath.exp(-u)) if u > 0 else mpmath.log1p(mpmath.exp(u))}
+_MP_TAIL = {**{name: _mp_guarded(function, 1e300) for name, function in _MP.items() if callable(function)},
+            "pi": mpmath.pi, "e": mpmath.e, "max": max, "min": min,  # sin(1e4000) would take minutes
+            "exp": _mp_guarded(mpmath.exp), "expm1": _mp_guarded(mpmath.expm1), "sinh": _mp_guarded(mpmath.sinh),
+            "cosh": _mp_guarded(mpmath.cosh), "sigmoid": _mp_guarded(_mp_sigmoid, 1e300),
+            "softplus": _mp_guarded(lambda u: u + mpmath.log1p(mpmath.exp(-u)) if u > 0 else mpmath.log1p(mpmath.exp(u)),
+                                    1e300)}
 
 
 def _mp_at(text, t):

@@ -1,6 +1,6 @@
 """The browser program of a typed formula (activations_core/formula_program.py): plain JSON with
-no text of the student's, and, run by a small numpy interpreter, fn and dfn bit for bit (at +-inf,
-where fn gives limits, the limits the program gives)."""
+no text of the student's, and, run by a small numpy interpreter, the evaluator's values bit for bit
+(fn and dfn run it; at +-inf they give the limits the program gives)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from activations_core.formula import FUNCTIONS, CustomFormula, FormulaError, parse_formula
+from activations_core.formula import FUNCTIONS, CustomFormula, FormulaError, evaluate_with_report, parse_formula
 from activations_core.formula_program import FORMAT, OPS, TAIL, formula_program, program_limits, run_program
 
 # The valid formulas of tests/core/test_formula.py, those the lab names, and a few that reach
@@ -105,8 +105,17 @@ def finite_or_nan(x: np.ndarray) -> np.ndarray:
     return ~np.isinf(x)
 
 
+def walked(formula: CustomFormula, x: np.ndarray, a) -> tuple[np.ndarray, np.ndarray]:
+    """f and f' from the evaluator's walk of the SymPy trees (evaluate_with_report), which the
+    program repeats step by step."""
+    f, df, _ = evaluate_with_report(formula, x, a)
+    return f, df
+
+
 @pytest.mark.parametrize("text", FORMULAS)
-def test_program_reproduces_fn_and_dfn_bit_for_bit(text):
+def test_program_reproduces_the_evaluator_and_fn_and_dfn_bit_for_bit(text):
+    """The program, run by this test's interpreter, gives the evaluator's values; fn and dfn (which
+    run the program with formula_program.Runner) give them too."""
     formula = parsed(text)
     program = json.loads(json.dumps(formula_program(formula), allow_nan=False))  # what the browser receives
     x = grid()
@@ -114,10 +123,16 @@ def test_program_reproduces_fn_and_dfn_bit_for_bit(text):
     for a in A_VALUES:
         f, df = run(program, x, 1.0 if a is None else a)
         with np.errstate(all="ignore"):
-            ref_f, ref_df = formula.fn(x, **params(formula, a)), formula.dfn(x, **params(formula, a))
-        f, df, ref_f, ref_df = f[plain], df[plain], ref_f[plain], ref_df[plain]
-        assert same_bits(f, ref_f), (text, a, x[plain][f.view(np.uint64) != ref_f.view(np.uint64)][:5])
-        assert same_bits(df, ref_df), (text, a, x[plain][df.view(np.uint64) != ref_df.view(np.uint64)][:5])
+            ref_f, ref_df = walked(formula, x, a)
+            fn, dfn = formula.fn(x, **params(formula, a)), formula.dfn(x, **params(formula, a))
+        for got, ref in ((f, ref_f), (df, ref_df), (fn, ref_f), (dfn, ref_df)):
+            got, ref = got[plain], ref[plain]
+            assert same_bits(got, ref), (text, a, x[plain][got.view(np.uint64) != ref.view(np.uint64)][:5])
+    for t in (0.5, -3.0, np.nan):  # a scalar x runs numpy's scalar paths, in the evaluator as in fn
+        ref_f, ref_df = walked(formula, t, 0.3)
+        one = {formula.param_name: 0.3} if formula.uses_param else {}
+        assert same_bits(np.array([formula.fn(t, **one)]), np.array([ref_f])), (text, t)
+        assert same_bits(np.array([formula.dfn(t, **one)]), np.array([ref_df])), (text, t)
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -181,7 +196,9 @@ def test_random_formulas_run_bit_for_bit(text):
     x = grid()[finite_or_nan(grid())]
     f, df = run(program, x, -0.7)
     with np.errstate(all="ignore"):
-        assert same_bits(f, formula.fn(x, a=-0.7)) and same_bits(df, formula.dfn(x, a=-0.7)), text
+        ref_f, ref_df = walked(formula, x, -0.7)
+        assert same_bits(f, ref_f) and same_bits(df, ref_df), text
+        assert same_bits(formula.fn(x, a=-0.7), ref_f) and same_bits(formula.dfn(x, a=-0.7), ref_df), text
 
 
 # ------------------------------------------------------------------------------ the JSON itself
