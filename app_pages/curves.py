@@ -10,6 +10,8 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS, minimum
 from activations_core.curves import grid, max_abs_difference
+from ui.activation_controls import ActivationControls
+from ui.answer_options import band_of, closest_option
 from ui.catalog import activation_choices
 from ui.chart import csv_download, show_chart
 from ui.figures_curves import Curve, Point, curves_table, overlay_figure
@@ -25,16 +27,10 @@ TAIL_X = 30.0  # where the page quotes sigmoid'
 LOG_FLOOR = 1e-30  # lower end of the log |f'| axis (GELU' underflows through ~1e-308 otherwise)
 SWISH_BETAS = (1.0, 10.0)  # compared in the "swish approaches" question
 _LAST_RANGE = "_cv_last_good_range"
-GREEK = {"alpha": "α", "beta": "β"}
 
 CHOICES = activation_choices()  # computed per run: a custom formula may join the list
 SIGMOID, RELU, SWISH = ACTIVATIONS["sigmoid"], ACTIVATIONS["relu"], ACTIVATIONS["swish"]
-
-
-def param_key(name: str, param_name: str) -> str:
-    """The URL/widget key of one activation parameter, e.g. cv_leaky_relu_alpha."""
-    return f"cv_{name}_{param_name}"
-
+ACT_CONTROLS = ActivationControls("cv", CHOICES)
 
 FUNCS = UrlParam("cv_funcs", [n for n in ("relu", "gelu", "swish") if n in CHOICES], "choices",
                  options=tuple(CHOICES))
@@ -42,29 +38,8 @@ XMIN = UrlParam("cv_xmin", -6.0, "float", -X_LIMIT, X_LIMIT)
 XMAX = UrlParam("cv_xmax", 6.0, "float", -X_LIMIT, X_LIMIT)
 X0 = UrlParam("cv_x0", -1.0, "float", -X0_LIMIT, X0_LIMIT)
 LOG = UrlParam("cv_log", False, "bool")
-ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", p.min, p.max)
-                   for name, act in CHOICES.items() for p in act.params)
-PARAMS = (FUNCS, XMIN, XMAX, X0, LOG) + ACT_PARAMS
-SWISH_BETA_KEY = param_key("swish", "beta")
-
-
-def params_of(name: str) -> dict[str, float]:
-    """The current slider values of one activation's parameters."""
-    return {p.name: float(st.session_state[param_key(name, p.name)]) for p in CHOICES[name].params}
-
-
-def params_text(name: str) -> str:
-    """e.g. ' (α = 0.01)', or '' for a function without parameters."""
-    values = params_of(name)
-    if not values:
-        return ""
-    return " (" + ", ".join(f"{GREEK.get(k, k)} = {v:g}" for k, v in values.items()) + ")"
-
-
-def parameter_slider(name: str, p) -> None:
-    """One registry parameter as a slider keyed by its URL parameter."""
-    st.slider(f"{CHOICES[name].display_name}: {p.label}", min_value=float(p.min),
-              max_value=float(p.max), step=float(p.step), key=param_key(name, p.name), help=p.help)
+PARAMS = (FUNCS, XMIN, XMAX, X0, LOG) + ACT_CONTROLS.url_params
+SWISH_BETA_KEY = ACT_CONTROLS.key("swish", "beta")
 
 
 def show_tails() -> None:
@@ -95,11 +70,7 @@ def controls_panel() -> None:
                         help="Read f(x₀) and f'(x₀) for every selected function.")
         st.toggle("Log scale for |f'|", key=LOG.key,
                   help="Shows how small the slope gets in the tails (exact zeros leave gaps).")
-    tuned = [(name, p) for name in st.session_state[FUNCS.key] for p in CHOICES[name].params]
-    if tuned:
-        for column, (name, p) in zip(st.columns(max(3, len(tuned))), tuned):
-            with column:
-                parameter_slider(name, p)
+    ACT_CONTROLS.slider_row(st.session_state[FUNCS.key])
 
 
 def x_range() -> tuple[float, float]:
@@ -119,14 +90,14 @@ def x_range() -> tuple[float, float]:
 def lowest_point(name: str) -> tuple[float, float] | None:
     """(x*, f(x*)) from the core's minimum search, or None when it cannot be found."""
     try:
-        return minimum(CHOICES[name], **params_of(name))
+        return minimum(CHOICES[name], **ACT_CONTROLS.values(name))
     except (ValueError, ArithmeticError):
         return None
 
 
 def lowest_text(name: str, low: tuple[float, float] | None) -> str:
     """One sentence about where f is lowest."""
-    label = CHOICES[name].display_name + params_text(name)
+    label = ACT_CONTROLS.label(name)
     if low is None:
         return f"{label}: no minimum found."
     x_star, f_star = low
@@ -168,8 +139,7 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
     minima_out = lowest_question(names)
     curves, slopes, points, slope_points, rows = [], [], [], [], []
     for name in names:
-        act, params = CHOICES[name], params_of(name)
-        label = act.display_name + params_text(name)
+        act, params, label = CHOICES[name], ACT_CONTROLS.values(name), ACT_CONTROLS.label(name)
         try:
             y, dy = act(x, **params), act.derivative(x, **params)
             fx0, dfx0 = float(act(x0, **params)), float(act.derivative(x0, **params))
@@ -252,17 +222,17 @@ def formulas_section(names: list[str]) -> None:
 
 def gelu_question() -> bool:
     """How far apart GELU and its tanh form get, at most, on the widest range."""
-    bands = [(0.0, 1e-6, "below 10⁻⁶"), (1e-6, 1e-3, "between 10⁻⁶ and 10⁻³"),
-             (1e-3, 1e-1, "between 10⁻³ and 10⁻¹"), (1e-1, math.inf, "above 10⁻¹")]
+    edges = (1e-6, 1e-3, 1e-1)  # where each band after the first starts
+    bands = ["below 10⁻⁶", "between 10⁻⁶ and 10⁻³", "between 10⁻³ and 10⁻¹", "above 10⁻¹"]
 
     def measured() -> tuple[int, str]:
         where, gap = max_abs_difference(ACTIVATIONS["gelu_tanh"], ACTIVATIONS["gelu"], -X_LIMIT, X_LIMIT)
-        return (next(k for k, (lo, hi, _) in enumerate(bands) if lo <= gap < hi),
+        return (band_of(edges, gap),
                 f"The largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] is {gap:.3e}, at x = "
                 f"{where:.4g} (and at its mirror image): far below what a plot can show.")
 
     return question("cv_q_gelu", "How far apart do GELU and its tanh approximation get, at most?",
-                    [label for _, _, label in bands], measured)
+                    bands, measured)
 
 
 def gelu_section(x: np.ndarray) -> None:
@@ -302,7 +272,7 @@ def swish_question() -> bool:
         gaps = {label: max_abs_difference(swish_at[SWISH_BETAS[1]], g, -X_LIMIT, X_LIMIT)[1]
                 for label, g in targets.items()}
         relu_gaps = [max_abs_difference(swish_at[b], RELU, -X_LIMIT, X_LIMIT)[1] for b in SWISH_BETAS]
-        return (list(gaps).index(min(gaps, key=gaps.get)),
+        return (closest_option(gaps),
                 f"Largest gap on [{-X_LIMIT:g}, {X_LIMIT:g}] at β = {SWISH_BETAS[1]:g}: "
                 + ", ".join(f"{label} {gap:.3g}" for label, gap in gaps.items())
                 + f". The gap to ReLU is {relu_gaps[0]:.4f} at β = {SWISH_BETAS[0]:g} and "
@@ -334,7 +304,7 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
         f"(at x = {where:.4g}).")
     if not beta_slider_shown:
         with controls("Swish β"):
-            parameter_slider("swish", SWISH.params[0])
+            ACT_CONTROLS.slider("swish", SWISH.params[0])
     else:
         st.caption("Move β with the Swish slider in the controls above.")
 

@@ -18,6 +18,8 @@ from activations_core.depth import INIT_LABELS, INITS
 from activations_core.lessons import LESSONS, TYPICAL_DEAD_RANGE
 from activations_core.network import (NetConfig, dead_criterion, decision_grid, init_network, neuron_activity,
                                       to_json_dict, train_steps)
+from ui.activation_controls import LAB_MAX_SEED, ActivationControls, reseed, seed_param
+from ui.answer_options import band_of
 from ui.catalog import FORMULA, activation_choices, parsed_formula
 from ui.chart import csv_download
 from ui.lab_component import LabRun, runs_from_sync, show_live_lab
@@ -29,6 +31,8 @@ MAX_STEP_OPTIONS = ("300", "1000", "3000", "10000", "50000")
 LR_OPTIONS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "2", "4", "6", "10")
 choices = activation_choices()
 NAMES = tuple(choices)
+ACT_CONTROLS = ActivationControls("lab", choices)
+SEED = seed_param("lab_seed", 11, max_seed=LAB_MAX_SEED)
 
 PARAMS = (
     UrlParam("lab_data", "circles", "choice", options=tuple(d.name for d in DATASETS)),
@@ -46,10 +50,9 @@ PARAMS = (
     UrlParam("lab_bn", False, "bool"),
     UrlParam("lab_batch", 0, "int", 0, 400),
     UrlParam("lab_max_steps", "10000", "choice", options=MAX_STEP_OPTIONS),
-    UrlParam("lab_seed", 11, "int", 0, 2**31 - 1),
+    SEED,
     UrlParam("lab_lesson", "none", "choice", options=("none",) + tuple(LESSONS)),
-) + tuple(UrlParam(f"lab_{n}_{p.name}", p.default, "float", p.min, p.max)
-          for n, a in choices.items() for p in a.params)
+) + ACT_CONTROLS.url_params
 bind_url(PARAMS)
 ss = st.session_state
 
@@ -99,7 +102,7 @@ def config_for(name: str) -> NetConfig:
     act = name if name in ACTIVATIONS else choices[name]
     return NetConfig(
         hidden=(ss.lab_width,) * ss.lab_layers, activation=act,
-        activation_params=tuple((p.name, float(ss[f"lab_{name}_{p.name}"])) for p in choices[name].params),
+        activation_params=tuple(ACT_CONTROLS.values(name).items()),
         batch_norm=ss.lab_bn, init=ss.lab_init, init_scale=ss.lab_scale, bias_init=ss.lab_bias,
         learning_rate=float(ss.lab_lr), momentum=ss.lab_momentum, batch_size=ss.lab_batch or None,
         max_steps=int(ss.lab_max_steps))
@@ -203,7 +206,7 @@ def ask_questions() -> bool:
     bands = ["under 10%", "10% to 50%", "over 50%"]
     start_out = question(
         "lab_q2", f"Before any training, what share of the {main_title} network's hidden neurons are {word}?",
-        bands, int(np.searchsorted([0.1, 0.5], dead0, side="right")),
+        bands, band_of((0.1, 0.5), dead0),
         f"**{dead0:.0%}** are {word} at step 0, before a single update.")
     if answer_work() > MAX_ANSWER_WORK:
         st.caption(f"The questions about training are asked on networks the server can train {ANSWER_STEPS} steps "
@@ -276,8 +279,7 @@ def run_tables(state) -> dict[str, pd.DataFrame]:
 
 
 with st.expander("Settings: data, network, training" + ("" if shown("controls") else " (hidden for presenting)")):
-    st.button("New seed", icon=":material/casino:",
-              on_click=lambda: ss.update(lab_seed=int(np.random.default_rng().integers(2**31))),
+    st.button("New seed", icon=":material/casino:", on_click=reseed, args=(SEED,),
               help="New data and new starting weights; every lesson's sentences were checked for 20 seeds.")
     a, b, c, d = st.columns(4)
     with a:
@@ -290,10 +292,7 @@ with st.expander("Settings: data, network, training" + ("" if shown("controls") 
         st.selectbox("Compare side by side with", ("none",) + NAMES, key="lab_compare", on_change=leave_lesson,
                      format_func=lambda n: "nothing" if n == "none" else choices[n].display_name,
                      help="Trains a second network from the same seed and data (and ends a lesson).")
-        for name in dict.fromkeys([ss.lab_act, ss.lab_compare]):
-            for p in choices[name].params if name != "none" else ():
-                st.slider(f"{choices[name].display_name}: {p.name}", p.min, p.max, step=p.step,
-                          key=f"lab_{name}_{p.name}")
+        ACT_CONTROLS.sliders(n for n in dict.fromkeys([ss.lab_act, ss.lab_compare]) if n != "none")
     with c:
         st.slider("Hidden layers", 1, 4, key="lab_layers")
         st.slider("Neurons per layer", 2, 64, key="lab_width")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import random
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,8 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core import depth as dp
+from ui.activation_controls import ActivationControls, seed_input, seed_param
+from ui.answer_options import closest_option, nearest_option
 from ui.catalog import FORMULA, activation_choices, formula_cost
 from ui.chart import show_chart
 from ui.measured import depth_run
@@ -25,10 +26,9 @@ from ui.theme import GREY, activation_colour
 
 CHOICES = activation_choices()
 SIGMOID, TANH, RELU = ACTIVATIONS["sigmoid"], ACTIVATIONS["tanh"], ACTIVATIONS["relu"]
-GREEK = {"alpha": "α", "beta": "β"}
+ACT_CONTROLS = ActivationControls("vg", CHOICES)
 WIDTHS = tuple(str(w) for w in (8, 16, 32, 64, 128, 256) if w <= dp.MAX_WIDTH)
 SCALES = ("0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10")
-MAX_SEED = 999_999
 REFERENCE_N = (10, 20, 50)  # reference values marked on the bound chart
 TINY = 1e-6  # "the bound drops below 1e-6 after n layers"
 QUESTION_DEPTH = 20
@@ -37,40 +37,26 @@ BOUND_OPTIONS = {"about 10⁻²": -2, "about 10⁻⁶": -6, "about 10⁻¹²": -
 ZERO_OPTIONS = {"about 10%": 0.1, "about 50%": 0.5, "about 90%": 0.9}
 COMPARE_NETS = (("relu", "he"), ("sigmoid", "xavier"))
 
-
-def param_key(name: str, param_name: str) -> str:
-    """The URL/widget key of one activation parameter, e.g. vg_leaky_relu_alpha."""
-    return f"vg_{name}_{param_name}"
-
-
 ACT = UrlParam("vg_act", "sigmoid" if "sigmoid" in CHOICES else next(iter(CHOICES)), "choice",
                options=tuple(CHOICES))
 INIT = UrlParam("vg_init", "xavier", "choice", options=dp.INITS)
 SCALE = UrlParam("vg_scale", "1", "choice", options=SCALES)
 DEPTH = UrlParam("vg_depth", 20, "int", 1, dp.MAX_DEPTH)
 WIDTH = UrlParam("vg_width", "64", "choice", options=WIDTHS)
-SEED = UrlParam("vg_seed", 0, "int", 0, MAX_SEED)
+SEED = seed_param("vg_seed", 0)
 COMPARE = UrlParam("vg_compare", True, "bool")
 HIST_SCALES = {"shared": "same scale for all layers", "scaled": "each layer divided by its std"}
 HIST = UrlParam("vg_hist", "shared", "choice", options=tuple(HIST_SCALES))
 SPREAD_HINT = 100.0  # suggest the per-layer scale when layer spreads differ more than this
-ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", p.min, p.max)
-                   for name, act in CHOICES.items() for p in act.params)
-PARAMS = (ACT, INIT, SCALE, DEPTH, WIDTH, SEED, COMPARE, HIST) + ACT_PARAMS
+PARAMS = (ACT, INIT, SCALE, DEPTH, WIDTH, SEED, COMPARE, HIST) + ACT_CONTROLS.url_params
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def params_of(name: str) -> dict[str, float]:
-    """The current slider values of one activation's parameters."""
-    return {p.name: float(st.session_state[param_key(name, p.name)]) for p in CHOICES[name].params}
-
-
 def net_label(name: str, init: str, params: dict[str, float] | None = None, scale: float = 1.0) -> str:
     """e.g. 'Leaky ReLU (α = 0.01) + He' or 'Sigmoid + Plain normal (σ = 0.5)'."""
-    extra = ", ".join(f"{GREEK.get(k, k)} = {v:g}" for k, v in (params or {}).items())
-    act = CHOICES[name].display_name + (f" ({extra})" if extra else "")
+    act = ACT_CONTROLS.label(name, params or {})
     init_text = dp.INIT_LABELS[init].split(" (")[0]
     return f"{act} + {init_text}" + (f" (σ = {scale:g})" if init == "normal" else "")
 
@@ -87,13 +73,6 @@ def run_of(name: str, init: str, *, depth: int, width: int, seed: int,
     return depth_run(name, CHOICES[name].latex, tuple(sorted((params or {}).items())), depth,
                       width, init, float(scale) if init == "normal" else 1.0, seed,
                       batch_of(name, depth, width))
-
-
-def reseed() -> None:
-    """Callback: a new random seed (it goes into the URL, so a shared link shows the same net)."""
-    current = st.session_state.get(SEED.key)
-    st.session_state[SEED.key] = next(s for s in iter(lambda: random.randrange(MAX_SEED + 1), None)
-                                      if s != current)
 
 
 def own_max_slope(name: str, params: dict[str, float]) -> float | None:
@@ -194,17 +173,14 @@ def controls_panel() -> None:
     tuned = CHOICES[name].params
     *param_columns, f, g, h = st.columns([1.6] * len(tuned) + [1.6, 1.4, 2])
     for column, p in zip(param_columns, tuned):
-        column.slider(f"{CHOICES[name].display_name}: {p.label}", min_value=float(p.min),
-                      max_value=float(p.max), step=float(p.step), key=param_key(name, p.name),
-                      help=p.help)
+        with column:
+            ACT_CONTROLS.slider(name, p)
     f.select_slider("Plain normal std σ (log scale)", options=SCALES, key=SCALE.key,
                     disabled=st.session_state[INIT.key] != "normal",
                     help="Weights ~ N(0, σ²). Used by the plain normal initialisation only.")
     with g:
-        st.number_input("Random seed", min_value=0, max_value=MAX_SEED, step=1, key=SEED.key,
-                        help="Fixes the inputs and the random weights; it is part of the link you share.")
-        st.button("Reseed", key="vg_reseed", on_click=reseed, icon=":material/casino:",
-                  help="Draw a new random network.")
+        seed_input(SEED, reseed_key="vg_reseed", fixes="the inputs and the random weights",
+                   draws="a new random network")
     h.toggle("Compare with ReLU + He and Sigmoid + Xavier", key=COMPARE.key,
              help="Adds the two classic pairings, same depth, width and seed, as dashed lines.")
 
@@ -212,7 +188,7 @@ def controls_panel() -> None:
 def current_settings() -> dict:
     """The measurement settings from the widgets."""
     name, init = st.session_state[ACT.key], st.session_state[INIT.key]
-    return dict(name=name, init=init, params=params_of(name), scale=float(st.session_state[SCALE.key]),
+    return dict(name=name, init=init, params=ACT_CONTROLS.values(name), scale=float(st.session_state[SCALE.key]),
                 depth=int(st.session_state[DEPTH.key]), width=int(st.session_state[WIDTH.key]),
                 seed=int(st.session_state[SEED.key]))
 
@@ -398,10 +374,9 @@ def bound_question() -> bool:
     """How small 0.25^10 is, answered by its value and the next two."""
     bound10 = float(dp.sigmoid_bound(10))
     exponent = math.log10(bound10)
-    answer = min(range(len(BOUND_OPTIONS)), key=lambda i: abs(list(BOUND_OPTIONS.values())[i] - exponent))
     return question(
         "vg_q_bound", "After 10 sigmoid layers, the slope factors alone multiply to at most about:",
-        list(BOUND_OPTIONS), answer,
+        list(BOUND_OPTIONS), nearest_option(BOUND_OPTIONS, exponent),
         f"{dp.SIGMOID_MAX_SLOPE:g}{superscript(10)} = **{bound10:.4e}**, just below {sci(TINY)}; after "
         f"20 layers it is {sci(float(dp.sigmoid_bound(20)))} and after 50, "
         f"{sci(float(dp.sigmoid_bound(50)))}.")
@@ -412,8 +387,8 @@ def init_question(s: dict) -> bool:
     (measured once the question is committed)."""
     def measured() -> tuple[int, str]:
         ratios = {k: r.first_layer_ratio for k, r in question_runs(s).items()}
-        best = min(ratios, key=lambda k: log_gap(ratios[k]))
-        return (list(ratios).index(best), f"Layer-1 gradient ÷ output gradient, measured (seed {s['seed']}): "
+        best = closest_option({k: log_gap(v) for k, v in ratios.items()})  # nearest 1 on a log scale
+        return (best, f"Layer-1 gradient ÷ output gradient, measured (seed {s['seed']}): "
                 + "; ".join(f"{k}: **{sci(v)}**" for k, v in ratios.items())
                 + ". He's std √(2/width) doubles the variance to make up for ReLU zeroing half the units.")
 
@@ -427,8 +402,7 @@ def zeros_question(s: dict) -> bool:
     def measured() -> tuple[int, str]:
         he = question_runs(s)[dp.INIT_LABELS["he"]]
         zeros = float(he.zero_fraction.mean())
-        nearest = min(ZERO_OPTIONS, key=lambda k: abs(ZERO_OPTIONS[k] - zeros))
-        return (list(ZERO_OPTIONS).index(nearest),
+        return (nearest_option(ZERO_OPTIONS, zeros),
                 f"Measured: **{zeros:.1%}** on average over the {QUESTION_DEPTH} layers (from "
                 f"{he.zero_fraction.min():.1%} to {he.zero_fraction.max():.1%}). The weights are symmetric "
                 "around 0, so about half of the pre-activations are negative and ReLU zeroes them.")
@@ -489,7 +463,7 @@ st.markdown("Why deep sigmoid networks stop learning, and how ReLU with He initi
 bind_url(PARAMS)
 bound_answered = True  # the theory's question is asked before anything that can fail
 try:
-    bound_answered = theory_section(st.session_state[ACT.key], params_of(st.session_state[ACT.key]))
+    bound_answered = theory_section(st.session_state[ACT.key], ACT_CONTROLS.values(st.session_state[ACT.key]))
 except ValueError as err:
     st.error(f"Could not compute the bound: {err}", icon=":material/error:")
 st.header("Measurement: a random deep network")

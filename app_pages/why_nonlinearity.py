@@ -4,7 +4,6 @@ Each predict-then-reveal question stands before what answers it, which appears o
 
 from __future__ import annotations
 
-import random
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -13,6 +12,8 @@ import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
+from ui.activation_controls import ActivationControls, seed_input, seed_param
+from ui.answer_options import band_of
 from ui.catalog import activation_choices
 from ui.chart import show_chart
 from ui.measured import depth_profile
@@ -27,49 +28,23 @@ CHOICES = activation_choices()
 WIDTH = 8  # neurons per hidden layer of the 1-D network
 X_LO, X_HI = -3.0, 3.0
 MAX_LAYERS = 10
-MAX_SEED = 999_999
 DEPTHS = tuple(range(1, MAX_LAYERS + 1))
 COMPARE_DEPTHS = (1, 6)  # the "which has more kinks" question, asked about ReLU
 PLOT_POINTS = 1_201
-GREEK = {"alpha": "α", "beta": "β"}
-
-
-def param_key(name: str, param_name: str) -> str:
-    """The URL/widget key of one activation parameter, e.g. nl_leaky_relu_alpha."""
-    return f"nl_{name}_{param_name}"
-
+ACT_CONTROLS = ActivationControls("nl", CHOICES)
 
 LAYERS = UrlParam("nl_layers", 3, "int", 1, MAX_LAYERS)
 ACT = UrlParam("nl_act", "relu" if "relu" in CHOICES else next(iter(CHOICES)), "choice",
                options=tuple(CHOICES))
 SIZE = UrlParam("nl_size", 2, "int", 2, 3)
-SEED = UrlParam("nl_seed", 6, "int", 0, MAX_SEED)
-ACT_PARAMS = tuple(UrlParam(param_key(name, p.name), float(p.default), "float", p.min, p.max)
-                   for name, act in CHOICES.items() for p in act.params)
-PARAMS = (LAYERS, ACT, SIZE, SEED) + ACT_PARAMS
-
-
-def reseed() -> None:
-    """Callback: a new random seed (it goes into the URL, so a shared link shows the same weights)."""
-    st.session_state[SEED.key] = random.randrange(MAX_SEED + 1)
+SEED = seed_param("nl_seed", 6)
+PARAMS = (LAYERS, ACT, SIZE, SEED) + ACT_CONTROLS.url_params
 
 
 def line_text(slope: float, intercept: float, digits: int) -> str:
     """e.g. 'y = 9.03·x − 1.05'."""
     sign = "−" if intercept < 0 else "+"
     return f"y = {slope:.{digits}g}·x {sign} {abs(intercept):.{digits}g}"
-
-
-def params_of(name: str) -> dict[str, float]:
-    """The current slider values of one activation's parameters."""
-    return {p.name: float(st.session_state[param_key(name, p.name)]) for p in CHOICES[name].params}
-
-
-def label_of(name: str) -> str:
-    """Display name with parameter values, e.g. 'Leaky ReLU (α = 0.01)'."""
-    values = params_of(name)
-    extra = ", ".join(f"{GREEK.get(k, k)} = {v:g}" for k, v in values.items())
-    return CHOICES[name].display_name + (f" ({extra})" if extra else "")
 
 
 def profile_of(name: str, params: dict[str, float], seed: int) -> nl.DepthProfile:
@@ -88,18 +63,8 @@ def controls_panel() -> None:
     c.radio("Matrix size", options=[2, 3], format_func=lambda n: f"{n}×{n}", key=SIZE.key,
             horizontal=True, help="Size of the weight matrices shown in the collapse demo.")
     with d:
-        st.number_input("Random seed", min_value=0, max_value=MAX_SEED, step=1, key=SEED.key,
-                        help="Fixes the random weights; it is part of the link you share.")
-        st.button("Reseed", key="nl_reseed", on_click=reseed, icon=":material/casino:",
-                  help="Draw new random weights.")
-    name = st.session_state[ACT.key]
-    tuned = CHOICES[name].params
-    if not tuned:
-        return
-    for column, p in zip(st.columns(max(3, len(tuned))), tuned):
-        column.slider(f"{CHOICES[name].display_name}: {p.label}", min_value=float(p.min),
-                      max_value=float(p.max), step=float(p.step), key=param_key(name, p.name),
-                      help=p.help)
+        seed_input(SEED, reseed_key="nl_reseed", fixes="the random weights", draws="new random weights")
+    ACT_CONTROLS.slider_row([st.session_state[ACT.key]])
 
 
 def layers_latex(layers: list[nl.Layer], per_row: int = 2) -> str:
@@ -160,7 +125,7 @@ def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> nl.
     it is answered, the same network without the activation and its single layer. Returns the
     activation's depth profile."""
     st.header("Push a line through the network")
-    label = label_of(name)
+    label = ACT_CONTROLS.label(name)
     st.markdown(f"Feed one number $x \\in [{X_LO:g}, {X_HI:g}]$ through {k} hidden "
                 f"layer{'s' if k > 1 else ''} of {WIDTH} neurons, with {label} after each, and a "
                 "linear read-out. What if the activation were left out?")
@@ -257,7 +222,7 @@ def depth_section(k: int, name: str, profile: nl.DepthProfile | None, seed: int)
     The two questions count ReLU's kinks, so every kink count waits for them; a smooth
     activation's bend answers neither and shows at once, with the questions after it.
     """
-    label, line_colour = label_of(name), activation_colour(name)
+    label, line_colour = ACT_CONTROLS.label(name), activation_colour(name)
     if profile is not None and profile.kinks is not None:
         st.header("Count the kinks")
         st.markdown(f"{CHOICES[name].display_name} is piecewise linear, so the curve is made of "
@@ -288,7 +253,7 @@ def error_question(k: int, size: int, error: float) -> bool:
     return question(
         "nl_q_error", f"Apply your {k} {size}×{size} layers one by one, or their product once. "
         "The largest difference over 1,000 random inputs is:", options,
-        0 if error == 0 else 1 if error < 1e-12 else 2 if error < 1 else 3,
+        0 if error == 0 else band_of((0.0, 1e-12, 1.0), error),
         f"Measured: **{error:.2e}**. The algebra is exact; floating-point arithmetic rounds the "
         "two orders of operations differently"
         + (", and with a single layer there is nothing to reorder." if k == 1 else "."))
@@ -341,7 +306,7 @@ with controls():
     controls_panel()
 k, size, seed = int(st.session_state[LAYERS.key]), int(st.session_state[SIZE.key]), int(st.session_state[SEED.key])
 name = st.session_state[ACT.key]
-profile = curve_section(k, name, params_of(name), seed)
+profile = curve_section(k, name, ACT_CONTROLS.values(name), seed)
 depth_section(k, name, profile, seed)
 collapse_section(k, size, seed)
 notes(k)
