@@ -2,7 +2,7 @@
 
 The component is plain files in ui/lab/ (no build step, no network): activations.js (the
 built-in activations), formula.js (a typed formula's compiled program), trainer.js (the
-network, a port of activations_core/network.py) and lab.js (controls, drawing, frame loop),
+network, a port of activations_core/network/) and lab.js (controls, drawing, frame loop),
 joined into one ES module. Python hands it each run as ``network.browser_spec`` and gets the
 runs back as ``network.to_json_dict`` dicts when the student pauses, steps, resets or when
 training stops; nothing travels while it trains, so the server does no work per frame.

@@ -1,5 +1,5 @@
 // Activation functions and their derivatives for the in-browser trainer: a
-// JavaScript port of activations_core/functions.py that agrees with the numpy
+// JavaScript port of activations_core/functions/kernels.py that agrees with the numpy
 // kernels to a few ulp (the same formulas, clips and operation order), so the
 // browser and Python trainers take the same SGD steps.
 //

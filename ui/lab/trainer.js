@@ -1,4 +1,4 @@
-// The lab's network, trained in the browser: a line-for-line port of activations_core/network.py.
+// The lab's network, trained in the browser: a line-for-line port of activations_core/network/ (model.py and train.py).
 //
 // Same network (2 inputs -> hidden layers -> 1 logit), same loss, hand-written backward pass, SGD
 // with momentum (v = m v + g, w -= lr v), batch normalisation (PyTorch's BatchNorm1d), the same
