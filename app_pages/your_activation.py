@@ -1,14 +1,13 @@
 """Design your own activation: a typed formula, parsed safely, with its symbolic derivative."""
 
 import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.formula import FUNCTIONS, FormulaError, evaluate_with_report, limit_messages
 from ui.catalog import ARRIVAL_FORMULA, FORMULA, parsed_formula
 from ui.chart import show_chart
+from ui.figures_curves import Curve, curves_table, overlay_figure
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
@@ -101,11 +100,9 @@ if limits:
 for message in report.messages + missing:
     st.warning(message, icon=":material/warning:")
 
-fig = go.Figure()
 # f in your formula's colour on every page; f' in blue (the palette's orange is too light on white)
-fig.add_trace(go.Scatter(x=x, y=y, name="f(x)", line=dict(color=activation_colour("custom"), width=2.5)))
-fig.add_trace(go.Scatter(x=x, y=dy, name="f'(x)", line=dict(color=colour(0), width=2.5, dash="dash")))
-show_chart(fig, pd.DataFrame({"x": x, "f": y, "df": dy}), name="your_activation",
+curves = [Curve("f(x)", y, activation_colour("custom")), Curve("f'(x)", dy, colour(0), "dash")]
+show_chart(overlay_figure(x, curves), curves_table(x, curves), name="your_activation",
            alt=f"Your formula f(x) = {text} and its derivative", x_title="x", y_title="value")
 
 if shown("questions"):

@@ -7,7 +7,7 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core.formula import parse_formula
-from tests.app.helpers import figures, open_page, plotly_array
+from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
 from ui.catalog import ARRIVAL_FORMULA
 
 MISH = "x * tanh(log(1 + exp(x)))"
@@ -149,3 +149,14 @@ def test_a_typed_formula_keeps_its_lab_run_across_reruns_and_sessions():
     at.run()
     assert not at.exception and at.session_state["lab_run_id"] == first
     assert open_page("dead_neurons_lab", query).session_state["lab_run_id"] == first
+
+
+def test_each_answer_appears_only_after_its_question_is_answered():
+    """Predict first: d/dx x^2 = 2x is 20 at x = 10, and max(0, x) + 0.1 min(0, x) has slope 0.1 at
+    x = -3 (worked by hand); neither is on the page until its question is answered."""
+    at = open_page("your_activation")
+    for key, option, stated in [("fx_q2", "20: it grows without bound", "f'(10) = **20**"),
+                                ("fx_q3", "0.1", "evaluates to **0.1** at x = -3")]:
+        assert stated not in page_text(at), key
+        assert "Right" in answer(at, key, option)
+        assert stated in page_text(at), key
