@@ -18,6 +18,7 @@ from ui.catalog import activation_choices
 from ui.chart import csv_download, show_chart
 from ui.figures_basics import cost_figure, histogram_figure
 from ui.presenter import controls, shown
+from ui.answer_options import nearest_option
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
 from ui.theme import activation_colour
@@ -269,7 +270,7 @@ def zeros_question(facts: dict[str, ms.Measured]) -> bool:
     zeros = facts["relu"].normal.zero_fraction
     return question("ch_q_zeros", "For standard-normal inputs, what share of ReLU outputs is exactly 0?",
                     [f"about {v:.0%}" for v in ZERO_OPTIONS],
-                    int(np.argmin([abs(v - zeros) for v in ZERO_OPTIONS])),
+                    nearest_option(ZERO_OPTIONS, zeros),
                     f"Measured: **{zeros:.2%}** of {facts['relu'].normal.n:,} samples: every negative "
                     "input. Those units pass no gradient for those inputs.")
 

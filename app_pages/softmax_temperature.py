@@ -21,6 +21,7 @@ from ui.figures_softmax import (
     sweep_table,
 )
 from ui.presenter import controls, shown
+from ui.answer_options import nearest_option
 from ui.quiz import question
 from ui.state import UrlParam, bind_url, markdown_literal
 
@@ -334,7 +335,7 @@ def entropy_question(zq: np.ndarray) -> bool:
     return question(
         "sm_q_entropy", f"As T grows very large, what does the entropy of softmax({zq_text} / T) "
         "approach?", list(levels),
-        list(levels).index(min(levels, key=lambda k: abs(levels[k] - h_hot))),
+        nearest_option(levels, h_hot),
         f"At T = {hot:g} the entropy is **{h_hot:.6f}** nats against the ceiling log {zq.size} = "
         f"{log_n:.6f}: the probabilities are almost uniform, the most uncertain distribution over "
         "n classes. Entropy can never exceed log n.")

@@ -9,6 +9,7 @@ from ui.catalog import ARRIVAL_FORMULA, FORMULA, parsed_formula
 from ui.chart import show_chart
 from ui.figures_curves import Curve, curves_table, overlay_figure
 from ui.presenter import controls, shown
+from ui.answer_options import nearest_option
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
 from ui.theme import activation_colour, colour
@@ -117,12 +118,12 @@ if shown("questions"):
     slope_at_10 = float(square.dfn(10.0))
     question("fx_q2", "What is the derivative of x**2 at x = 10, and why is that a problem for training?",
              ["0.1: it vanishes", "20: it grows without bound", "1: it is constant"],
-             int(np.argmin(np.abs(np.array([0.1, 20.0, 1.0]) - slope_at_10))),
+             nearest_option([0.1, 20.0, 1.0], slope_at_10),
              f"SymPy gives f'(x) = {square.derivative_latex.replace(' ', '')}, so f'(10) = **{slope_at_10:g}**: "
              "gradients grow with the input and stacked layers explode.")
     leaky = parsed_formula(EXAMPLES["Leaky ReLU with slope a"])
     slope = float(leaky.dfn(-3.0, a=0.1))
     question("fx_q3", "For `max(0, x) + a * min(0, x)` with a = 0.1, what is f'(-3)?",
-             ["0", "0.1", "1"], int(np.argmin(np.abs(np.array([0.0, 0.1, 1.0]) - slope))),
+             ["0", "0.1", "1"], nearest_option([0.0, 0.1, 1.0], slope),
              f"The symbolic derivative evaluates to **{slope:g}** at x = -3: the slope a on the negative side, "
              "so a Leaky ReLU neuron never gets exactly zero gradient and can recover, slowly.")
