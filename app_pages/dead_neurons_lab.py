@@ -9,20 +9,20 @@ import hashlib
 import json
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from activations_core import ACTIVATIONS
 from activations_core.datasets import DATASETS, make_dataset
 from activations_core.depth import INIT_LABELS, INITS
 from activations_core.lessons import LESSONS, TYPICAL_DEAD_RANGE
-from activations_core.network import (NetConfig, dead_criterion, decision_grid, init_network, neuron_activity,
+from activations_core.network import (NetConfig, dead_criterion, init_network, neuron_activity,
                                       to_json_dict, train_steps)
 from ui.activation_controls import LAB_MAX_SEED, ActivationControls, reseed, seed_param
 from ui.answer_options import band_of
 from ui.catalog import FORMULA, activation_choices, parsed_formula
 from ui.chart import csv_download
 from ui.lab_component import LabRun, runs_from_sync, show_live_lab
+from ui.lab_tables import run_tables
 from ui.presenter import presenting, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
@@ -261,23 +261,6 @@ if shown("notes"):
                    f"pause: {shares}.")
 
 
-def run_tables(state) -> dict[str, pd.DataFrame]:
-    """The data behind one run's charts: history per recorded step, each hidden neuron, the probability map."""
-    h = state.history
-    word = inactive_word(state)
-    history = pd.DataFrame({"step": h.step, "train_loss": h.train_loss, "test_loss": h.test_loss,
-                            "train_acc": h.train_acc, "test_acc": h.test_acc, f"{word}_overall": h.dead_overall,
-                            **{f"layer_{i + 1}_{word}": h.dead_fraction[:, i] for i in range(h.dead_fraction.shape[1])}})
-    activity = neuron_activity(state, data.X_train)
-    neurons = pd.DataFrame([{"layer": layer, "neuron": j, "mean_abs_activation": float(m), word: bool(off)}
-                            for layer, a in enumerate(activity, start=1)
-                            for j, (m, off) in enumerate(zip(a.mean_abs, a.inactive), start=1)])
-    xs, ys, P = decision_grid(state, 60, data.bounds)
-    gx, gy = np.meshgrid(xs, ys)
-    grid = pd.DataFrame({"x1": gx.ravel(), "x2": gy.ravel(), "p_class_1": P.ravel()})
-    return {"history": history, "neurons": neurons, "probability_map": grid}
-
-
 with st.expander("Settings: data, network, training" + ("" if shown("controls") else " (hidden for presenting)")):
     st.button("New seed", icon=":material/casino:", on_click=reseed, args=(SEED,),
               help="New data and new starting weights; every lesson's sentences were checked for 20 seeds.")
@@ -321,7 +304,7 @@ def data_and_export() -> None:
     for name, state in ss.lab_runs.items():
         title = titles[name]
         if shown("tables"):
-            tables = run_tables(state)
+            tables = run_tables(state, data, inactive_word(state))
             st.markdown(f"**{title}** at step {state.step:,}: training history (every recorded step) and hidden neurons")
             t1, t2 = st.columns([3, 2])
             t1.dataframe(tables["history"], hide_index=True, height=240, key=f"lab_history_table_{name}")
@@ -330,7 +313,7 @@ def data_and_export() -> None:
         for column, (part, label) in zip((e1, e2, e3), (("history", "history CSV"), ("neurons", "neurons CSV"),
                                                          ("probability_map", "probability map CSV"))):
             with column:
-                csv_download(f"{title}: {label}", lambda state=state, part=part: run_tables(state)[part],
+                csv_download(f"{title}: {label}", lambda state=state, part=part: run_tables(state, data, inactive_word(state))[part],
                              file_name=f"lab_{name}_{part}.csv", key=f"lab_csv_{part}_{name}")
         e4.download_button(f"{title}: weights JSON", lambda state=state: json.dumps(to_json_dict(state)).encode(),
                            file_name=f"lab_{name}_network.json", mime="application/json", on_click="ignore",

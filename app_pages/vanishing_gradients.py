@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from activations_core import ACTIVATIONS
@@ -14,11 +13,11 @@ from ui.activation_controls import ActivationControls, seed_input, seed_param
 from ui.answer_options import closest_option, nearest_option
 from ui.catalog import FORMULA, activation_choices, formula_cost
 from ui.chart import show_chart
-from ui.measured import depth_run
 from ui.figures_depth import (
     Line, Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
-    histogram_table, sci, series_table, superscript,
+    histogram_table, layer_table, sci, series_table, superscript,
 )
+from ui.measured import depth_run
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
@@ -324,15 +323,6 @@ def histogram_chart(run: dp.DepthRun, label: str) -> None:
                      "layer's shape.")
     if notes:
         st.caption(" ".join(notes))
-
-
-def layer_table(run: dp.DepthRun, lines: list[Line]) -> pd.DataFrame:
-    """The saturation chart's data plus each layer's mean, std and quantiles."""
-    table = series_table("layer", run.layers, lines)
-    table["mean"], table["std"] = run.mean, run.std
-    for q, column in zip(dp.QUANTILES, run.quantiles.T):
-        table[f"{q:.0%} quantile"] = column
-    return table
 
 
 def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> None:

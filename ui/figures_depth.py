@@ -9,6 +9,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from activations_core.depth import QUANTILES
 from ui.theme import GREY, colour
 
 HEATMAP_SCALE = "Cividis"  # perceptually uniform and colour-blind safe, legible on light and dark
@@ -132,6 +133,16 @@ def _layer_tick(count: int) -> int:
 def series_table(x_name: str, x: np.ndarray, lines: Sequence[Line]) -> pd.DataFrame:
     """The data behind a line chart: x and one column per line, full precision."""
     return pd.DataFrame({x_name: x, **{line.label: np.asarray(line.y, dtype=float) for line in lines}})
+
+
+def layer_table(run, lines: Sequence[Line]) -> pd.DataFrame:
+    """The saturation chart's data (``lines`` per layer of ``run``, a depth.DepthRun) plus each
+    layer's mean, std and quantiles."""
+    table = series_table("layer", run.layers, lines)
+    table["mean"], table["std"] = run.mean, run.std
+    for q, column in zip(QUANTILES, run.quantiles.T):
+        table[f"{q:.0%} quantile"] = column
+    return table
 
 
 def histogram_table(edges: np.ndarray, layers: np.ndarray, fraction: np.ndarray) -> pd.DataFrame:
