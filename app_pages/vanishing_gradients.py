@@ -13,8 +13,9 @@ from ui.activation_controls import ActivationControls, seed_input, seed_param
 from ui.answer_options import closest_option, nearest_option
 from ui.catalog import FORMULA, activation_choices, formula_cost
 from ui.chart import show_chart
+from ui.figures_curves import Curve
 from ui.figures_depth import (
-    Line, Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
+    Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
     histogram_table, layer_table, sci, series_table, superscript,
 )
 from ui.measured import depth_run
@@ -121,10 +122,10 @@ def theory_section(name: str, params: dict[str, float]) -> bool:
                 f"slope factors alone are below {sci(TINY)} from n = {below} sigmoid layers on.")
     n = dp.layer_counts()
     # tanh's and ReLU's lines coincide (both 1ⁿ): their dashes let both show through
-    lines = [Line(f"Sigmoid: {sig.max_slope:g}ⁿ", dp.sigmoid_bound(n), activation_colour("sigmoid")),
-             Line(f"Tanh: at most {tanh.max_slope:g}ⁿ", dp.gradient_bound(n, tanh.max_slope),
+    lines = [Curve(f"Sigmoid: {sig.max_slope:g}ⁿ", dp.sigmoid_bound(n), activation_colour("sigmoid")),
+             Curve(f"Tanh: at most {tanh.max_slope:g}ⁿ", dp.gradient_bound(n, tanh.max_slope),
                   activation_colour("tanh"), "dash"),
-             Line(f"ReLU: {relu.max_slope:g}ⁿ on an all-active path (0 if a unit is off)",
+             Curve(f"ReLU: {relu.max_slope:g}ⁿ on an all-active path (0 if a unit is off)",
                   dp.gradient_bound(n, relu.max_slope), activation_colour("relu"), "dot")]
     if name not in ("sigmoid", "tanh", "relu"):
         s = own_max_slope(name, params)
@@ -132,7 +133,7 @@ def theory_section(name: str, params: dict[str, float]) -> bool:
             st.error(f"{CHOICES[name].display_name} has no finite largest slope |f′|, so it has no "
                      "bound to draw.", icon=":material/error:")
         else:
-            lines.append(Line(f"{CHOICES[name].display_name}: at most {s:.4g}ⁿ",
+            lines.append(Curve(f"{CHOICES[name].display_name}: at most {s:.4g}ⁿ",
                               dp.gradient_bound(n, s), activation_colour(name), "dashdot"))
     marks = [Mark(f"n = {k}: {sci(float(dp.sigmoid_bound(k)))}", k, float(dp.sigmoid_bound(k)))
              for k in REFERENCE_N if k <= n[-1]]
@@ -266,15 +267,15 @@ def verdict(run: dp.DepthRun, label: str, s: dict, compare: dict, bound_out: boo
 
 def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict, bound_out: bool) -> None:
     """Relative gradient per layer, on a log axis; the slopes-alone 0.25^n line once ``bound_out``."""
-    lines = [Line(label, run.grad_ratio, activation_colour(s["name"]))]
-    lines += [Line(lab, r.grad_ratio, activation_colour(name), "dash")
+    lines = [Curve(label, run.grad_ratio, activation_colour(s["name"]))]
+    lines += [Curve(lab, r.grad_ratio, activation_colour(name), "dash")
               for lab, (name, r) in compare.items()]
     if bound_out:
-        lines.append(Line(f"sigmoid slopes alone ≤ {dp.SIGMOID_MAX_SLOPE:g}ⁿ, n = L − l + 1 "
+        lines.append(Curve(f"sigmoid slopes alone ≤ {dp.SIGMOID_MAX_SLOPE:g}ⁿ, n = L − l + 1 "
                           "(weights not included)", dp.sigmoid_bound(run.layers_passed), GREY, "dot"))
         own = own_max_slope(s["name"], s["params"])
         if own is not None and own != dp.SIGMOID_MAX_SLOPE:
-            lines.append(Line(f"{CHOICES[s['name']].display_name} slopes alone ≤ {own:.4g}ⁿ",
+            lines.append(Curve(f"{CHOICES[s['name']].display_name} slopes alone ≤ {own:.4g}ⁿ",
                               dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
     show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),
                name="vg_gradients", x_title="layer l (the gradient flows from layer L back to 1)",
@@ -332,9 +333,9 @@ def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> No
     for lab, name, r, dash in [(label, s["name"], run, "solid"),
                                *[(lab, n, r, "dash") for lab, (n, r) in compare.items()]]:
         if np.any(np.isfinite(r.saturated_fraction)):
-            lines.append(Line(f"{lab}: saturated", r.saturated_fraction, activation_colour(name), dash))
+            lines.append(Curve(f"{lab}: saturated", r.saturated_fraction, activation_colour(name), dash))
         else:
-            lines.append(Line(f"{lab}: exactly 0", r.zero_fraction, activation_colour(name), dash))
+            lines.append(Curve(f"{lab}: exactly 0", r.zero_fraction, activation_colour(name), dash))
     show_chart(fraction_figure(run.layers, lines), layer_table(run, lines),
                name="vg_saturation", x_title="layer", y_title="share of outputs", height=420,
                alt="Share of saturated or exactly-zero outputs per layer: " + ", ".join(

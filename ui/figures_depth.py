@@ -10,20 +10,11 @@ import numpy as np
 import pandas as pd
 
 from activations_core.depth import QUANTILES
+from ui.figures_curves import Curve
 from ui.theme import GREY, colour
 
 HEATMAP_SCALE = "Cividis"  # perceptually uniform and colour-blind safe, legible on light and dark
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-@dataclass(frozen=True)
-class Line:
-    """One series over the shared x values: legend label, y, line colour and dash."""
-
-    label: str
-    y: np.ndarray
-    color: str
-    dash: str = "solid"
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ def positive_or_gap(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lines(x: np.ndarray, lines: Sequence[Line], *, log_y: bool, markers: bool, y_format: str) -> list[dict]:
+def _lines(x: np.ndarray, lines: Sequence[Curve], *, log_y: bool, markers: bool, y_format: str) -> list[dict]:
     """One scatter trace per line (zeros, inf and NaN as gaps on a log axis)."""
     return [dict(type="scatter", x=x, y=positive_or_gap(line.y) if log_y else np.asarray(line.y, dtype=float),
                  mode="lines+markers" if markers else "lines", name=line.label,
@@ -72,7 +63,7 @@ def _lines(x: np.ndarray, lines: Sequence[Line], *, log_y: bool, markers: bool, 
             for line in lines]
 
 
-def bound_figure(n: np.ndarray, lines: Sequence[Line], marks: Sequence[Mark] = ()) -> dict:
+def bound_figure(n: np.ndarray, lines: Sequence[Curve], marks: Sequence[Mark] = ()) -> dict:
     """Bounds on the product of n slope factors, on a log axis, with labelled reference points."""
     data = _lines(n, lines, log_y=True, markers=False, y_format=".3e")
     if marks:
@@ -90,14 +81,14 @@ def bound_figure(n: np.ndarray, lines: Sequence[Line], marks: Sequence[Mark] = (
     return dict(data=data, layout=dict(yaxis=yaxis, xaxis=dict(range=[float(n[0]) - 0.5, float(n[-1]) + 0.5])))
 
 
-def gradient_figure(layers: np.ndarray, lines: Sequence[Line]) -> dict:
+def gradient_figure(layers: np.ndarray, lines: Sequence[Curve]) -> dict:
     """Gradient size per layer relative to the output gradient, on a log axis (zeros leave gaps)."""
     return dict(data=_lines(layers, lines, log_y=True, markers=True, y_format=".3e"),
                 layout=dict(yaxis=dict(type="log", exponentformat="power"),
                             xaxis=dict(range=[0.5, float(layers[-1]) + 0.5], dtick=_layer_tick(len(layers)))))
 
 
-def fraction_figure(layers: np.ndarray, lines: Sequence[Line]) -> dict:
+def fraction_figure(layers: np.ndarray, lines: Sequence[Curve]) -> dict:
     """Fractions (0 to 1) per layer, shown as percentages."""
     return dict(data=_lines(layers, lines, log_y=False, markers=True, y_format=".1%"),
                 layout=dict(yaxis=dict(range=[-0.02, 1.02], tickformat=".0%"),
@@ -130,12 +121,12 @@ def _layer_tick(count: int) -> int:
     return next((step for step in (1, 2, 5) if count / step <= 12), 10)
 
 
-def series_table(x_name: str, x: np.ndarray, lines: Sequence[Line]) -> pd.DataFrame:
+def series_table(x_name: str, x: np.ndarray, lines: Sequence[Curve]) -> pd.DataFrame:
     """The data behind a line chart: x and one column per line, full precision."""
     return pd.DataFrame({x_name: x, **{line.label: np.asarray(line.y, dtype=float) for line in lines}})
 
 
-def layer_table(run, lines: Sequence[Line]) -> pd.DataFrame:
+def layer_table(run, lines: Sequence[Curve]) -> pd.DataFrame:
     """The saturation chart's data (``lines`` per layer of ``run``, a depth.DepthRun) plus each
     layer's mean, std and quantiles."""
     table = series_table("layer", run.layers, lines)

@@ -318,25 +318,26 @@ def test_figure_builders_carry_the_core_arrays():
     from activations_core import depth as dp
     from tests.helpers import plotly_checked
     from ui import figures_depth
-    from ui.figures_depth import Line, Mark, colour_cap, histogram_table, series_table
+    from ui.figures_curves import Curve
+    from ui.figures_depth import Mark, colour_cap, histogram_table, series_table
 
     bound_figure, fraction_figure, gradient_figure, histogram_heatmap = map(plotly_checked, (
         figures_depth.bound_figure, figures_depth.fraction_figure, figures_depth.gradient_figure,
         figures_depth.histogram_heatmap))
 
     run = dp.measure(ACTIVATIONS["relu"], depth=6, width=16, init="he", seed=2)
-    lines = [Line("ReLU + He", run.grad_ratio, "#009E73"),
-             Line("bound", dp.sigmoid_bound(run.layers_passed), "#999999", "dot")]
+    lines = [Curve("ReLU + He", run.grad_ratio, "#009E73"),
+             Curve("bound", dp.sigmoid_bound(run.layers_passed), "#999999", "dot")]
     fig = gradient_figure(run.layers, lines)
     assert len(fig.data) == 2 and fig.layout.yaxis.type == "log"
     np.testing.assert_array_equal(fig.data[0].y, run.grad_ratio)
     assert fig.data[0].line.color == "#009E73" and fig.data[0].line.dash == "solid"
     assert fig.data[1].line.color == "#999999" and fig.data[1].line.dash == "dot"
-    zeros = gradient_figure(np.arange(1, 4), [Line("dead", np.array([0.0, 1e-300, np.inf]), "#0072B2")])
+    zeros = gradient_figure(np.arange(1, 4), [Curve("dead", np.array([0.0, 1e-300, np.inf]), "#0072B2")])
     assert np.isnan(zeros.data[0].y[0]) and zeros.data[0].y[1] == 1e-300 and np.isnan(zeros.data[0].y[2])
 
     n = dp.layer_counts()
-    fig = bound_figure(n, [Line("Sigmoid", dp.sigmoid_bound(n), "#0072B2")], [Mark("n = 10", 10, 4.0**-10)])
+    fig = bound_figure(n, [Curve("Sigmoid", dp.sigmoid_bound(n), "#0072B2")], [Mark("n = 10", 10, 4.0**-10)])
     assert len(fig.data) == 2 and list(fig.data[1].x) == [10] and fig.data[1].y[0] == 4.0**-10
 
     heat = histogram_heatmap(run.hist_edges, run.layers, run.hist_fraction)
@@ -351,7 +352,7 @@ def test_figure_builders_carry_the_core_arrays():
     cells = np.array([[0.0, 0.9, 0.05, 0.05], [0.0, 0.0, 0.5, 0.5]])
     assert colour_cap(cells) == pytest.approx(np.quantile([0.9, 0.05, 0.05, 0.5, 0.5], 0.95))
     assert colour_cap(np.zeros((2, 2))) == 1.0
-    frac = fraction_figure(run.layers, [Line("zero", run.zero_fraction, "#009E73")])
+    frac = fraction_figure(run.layers, [Curve("zero", run.zero_fraction, "#009E73")])
     assert frac.layout.yaxis.tickformat == ".0%"
     data = series_table("layer", run.layers, lines)
     assert list(data.columns) == ["layer", "ReLU + He", "bound"] and len(data) == 6
