@@ -39,13 +39,14 @@ from .kernels import (
     tanh,
     tanh_derivative,
 )
-from .registry import ACTIVATIONS, Activation, Param, Properties
+from .registry import ACTIVATIONS, Activation, Param, Properties, lookup
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
     "Param",
     "Properties",
+    "lookup",
     "SELU_ALPHA",
     "SELU_SCALE",
     "GELU_TANH_COEFF",

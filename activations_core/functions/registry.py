@@ -149,7 +149,7 @@ def lookup(activation) -> Activation:
         return activation
     try:
         return ACTIVATIONS[activation]
-    except KeyError:
+    except (KeyError, TypeError):  # an unknown name, or not a name at all
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
         ) from None

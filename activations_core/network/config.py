@@ -11,7 +11,7 @@ import numpy as np
 
 from ..checks import check_float, check_int
 from ..depth import INITS, SATURATION_MARGIN
-from ..functions import ACTIVATIONS, Activation
+from ..functions import Activation, lookup
 
 __all__ = [
     "MAX_ABS_BIAS_INIT",
@@ -41,15 +41,7 @@ MAX_TOTAL_STEPS = 50_000
 MAX_BATCH_SIZE = 5_000
 
 
-def resolve_activation(activation) -> Activation:
-    """The Activation for a registry name or an Activation object; ValueError otherwise."""
-    if isinstance(activation, Activation):
-        return activation
-    if isinstance(activation, str) and activation in ACTIVATIONS:
-        return ACTIVATIONS[activation]
-    raise ValueError(
-        f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-    )
+resolve_activation = lookup  # the registry's one lookup: a name or an Activation
 
 
 def _check_activation_params(act: Activation, params) -> tuple[tuple[str, float], ...]:
@@ -58,14 +50,9 @@ def _check_activation_params(act: Activation, params) -> tuple[tuple[str, float]
         items = dict(params)
     except (TypeError, ValueError):
         raise ValueError(f"activation_params must map parameter names to numbers, got {params!r}") from None
-    known = {p.name for p in act.params}
-    unknown = sorted(set(items) - known)
-    if unknown:
-        accepted = ", ".join(sorted(known)) or "no parameters"
-        raise ValueError(f"{act.display_name} has no parameter {', '.join(unknown)} (it takes {accepted})")
-    values = {k: check_float(k, v, -math.inf, math.inf) for k, v in items.items()}
+    full = act.resolve(items)  # the registry's one validator: known names, finite values
+    values = {k: full[k] for k in items}
     probe = np.array([-1.0, 0.0, 1.0])
-    full = {**act.defaults(), **values}
     try:
         act.fn(probe, **full)
         act.dfn(probe, **full)
