@@ -1063,10 +1063,12 @@ class CustomFormula:
     text: str
     param_name: str
     uses_param: bool
-    latex: str
-    derivative_latex: str
-    expression: sp.Expr
-    derivative: sp.Expr
+    # not in the repr, which the text already identifies: the lab's run signature holds the repr of
+    # the activation, and the repr of the SymPy trees of the costliest formulas took 44 ms (42 kB)
+    latex: str = field(repr=False)
+    derivative_latex: str = field(repr=False)
+    expression: sp.Expr = field(repr=False)
+    derivative: sp.Expr = field(repr=False)
     # the browser program and the limits at +-inf per parameter value, made when first asked for
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -128,6 +128,8 @@ def test_program_reproduces_the_evaluator_and_fn_and_dfn_bit_for_bit(text):
         for got, ref in ((f, ref_f), (df, ref_df), (fn, ref_f), (dfn, ref_df)):
             got, ref = got[plain], ref[plain]
             assert same_bits(got, ref), (text, a, x[plain][got.view(np.uint64) != ref.view(np.uint64)][:5])
+    untouched = grid()  # fn and dfn reuse their own arrays between steps, never x's
+    assert same_bits(x, untouched) and not np.shares_memory(formula.dfn(x), x) and not np.shares_memory(formula.fn(x), x)
     for t in (0.5, -3.0, np.nan):  # a scalar x runs numpy's scalar paths, in the evaluator as in fn
         ref_f, ref_df = walked(formula, t, 0.3)
         one = {formula.param_name: 0.3} if formula.uses_param else {}
