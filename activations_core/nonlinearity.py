@@ -115,12 +115,20 @@ def count_kinks(f: Callable[[np.ndarray], np.ndarray], lo: float = -3.0, hi: flo
     return _kinks_in_runs(f, x, changes, tol, float(np.max(np.abs(y))), refine_levels)
 
 
+# Separate runs of changing slope refined at one level at most: the networks on the page have tens
+# of kinks; a typed zigzag with thousands would cost the server seconds to refine.
+MAX_REFINED_RUNS = 512
+
+
 def _kinks_in_runs(f, x, changes, tol, y_size, levels) -> int:
     # rounding grows as the step shrinks; most steps hold no kink, so their changes are noise
     step_tol = max(tol, _ROUNDING_FACTOR * np.finfo(float).eps * y_size / (x[1] - x[0]),
                    _NOISE_FACTOR * float(np.quantile(np.abs(changes), 0.9)))
     total = 0
-    for first, last in _runs(np.abs(changes) > step_tol):
+    runs = list(_runs(np.abs(changes) > step_tol))
+    if len(runs) > MAX_REFINED_RUNS:  # a zigzag of thousands of kinks: the grid's count stands
+        levels = 0
+    for first, last in runs:
         if levels == 0:
             total += (last - first + 2) // 2
             continue
@@ -136,6 +144,8 @@ def is_piecewise_linear(activation: Callable[..., np.ndarray],
     """Whether the activation is straight except at isolated kinks on [-4, 4] (ReLU: yes, tanh: no)."""
     x = np.linspace(-4.0, 4.0, 8_001)
     y = np.asarray(activation(x, **(params or {})), dtype=np.float64)
+    if not np.all(np.isfinite(y)):  # a pole or a gap (a typed formula can have one) is no kink
+        return False
     changes, tol = _slope_changes(x, y)
     return int(np.count_nonzero(np.abs(changes) > tol)) <= 8
 

@@ -130,3 +130,12 @@ def test_depth_profile_counts_kinks_for_relu_and_bend_for_tanh():
         y = nl.curve(nl.scalar_network(d, 8, 6), x, ACTIVATIONS["tanh"])
         fit = np.polyval(np.polyfit(x, y, 1), x)
         assert deviation == pytest.approx(np.max(np.abs(y - fit)), rel=1e-9)
+
+
+def test_a_pole_or_a_gap_is_not_a_kink():
+    """1/x and sqrt(x) (NaN below 0) are not piecewise linear: their non-finite values must not
+    pass for straight pieces (the kink counter would refine thousands of them)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert not nl.is_piecewise_linear(lambda x: 1.0 / x)
+        assert not nl.is_piecewise_linear(lambda x: np.sqrt(x))
+    assert nl.is_piecewise_linear(lambda x: np.abs(x - 1.0) + np.maximum(x, 0.0))  # 2 kinks, finite
