@@ -1,0 +1,33 @@
+"""Typed formulas: ``formula.py`` moved into a package (its modules follow)."""
+
+from .validate import *  # noqa: F401,F403
+from .validate import (  # noqa: F401  private names formula_program.py uses
+    _NUMPY,
+    _Abs,
+    _Constant,
+    _Cos,
+    _Cosh,
+    _Erf,
+    _Evaluator,
+    _Exp,
+    _Expm1,
+    _gate,
+    _Greater,
+    _greater,
+    _Log,
+    _Log1p,
+    _Max,
+    _Min,
+    _minus_tanh_squared,
+    _exp_power,
+    _one_plus_exp,
+    _Relu,
+    _Sigmoid,
+    _Sign,
+    _Sin,
+    _Sinh,
+    _Softplus,
+    _softplus,
+    _Tanh,
+    _without,
+)
