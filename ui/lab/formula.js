@@ -48,7 +48,7 @@ function formula_min(u, v) {
   return u < v ? u : v;
 }
 
-/** formula.py's _softplus: max(u, 0) + log1p(e^-|u|), exact and never overflowing. */
+/** formula/evaluate.py's _softplus: max(u, 0) + log1p(e^-|u|), exact and never overflowing. */
 function formula_softplus(u) {
   return formula_max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
 }
@@ -60,7 +60,7 @@ function formula_sign(u) {
   return u === 0 ? 0.0 : NaN;
 }
 
-/** formula.py's _greater: [u > v] as 1/0, NaN if either is NaN. */
+/** formula/evaluate.py's _greater: [u > v] as 1/0, NaN if either is NaN. */
 function formula_greater(u, v) {
   if (u !== u || v !== v) return NaN;
   return u > v ? 1.0 : 0.0;
