@@ -26,6 +26,7 @@ from activations_core.formula import (
     limit_messages,
     parse_formula,
 )
+from tests.core.formula_grammar import grammar
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -353,29 +354,13 @@ def _ast_trees():
     return st.recursive(leaves, compound, max_leaves=25)
 
 
-def _grammar(leaves, exponents, max_leaves: int):
-    """Formulas of the typed grammar: functions, max/min, + - * /, constant powers, negation."""
-    unary = st.sampled_from([name for name, spec in FUNCTIONS.items() if spec.arity == 1])
-
-    def compound(children):
-        return st.one_of(
-            st.builds("{}({})".format, unary, children),
-            st.builds("{}({}, {})".format, st.sampled_from(["max", "min"]), children, children),
-            st.builds("({}) {} ({})".format, children, st.sampled_from(["+", "-", "*", "/"]), children),
-            st.builds("({})**{}".format, children, exponents),
-            st.builds("-({})".format, children),
-        )
-
-    return st.recursive(leaves, compound, max_leaves=max_leaves)
-
-
 def _formulas():
     """Mostly valid formulas (exercising SymPy and the evaluator), some over the caps."""
     numbers = st.one_of(st.integers(0, 2 * 10**6), st.floats(0, 2e6, allow_nan=False)).map(repr)
     leaves = st.one_of(st.sampled_from(["x", "x", "a", "pi", "e"]), numbers)
     exponents = st.one_of(st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2.5", "10", "11", "x"]),
                           st.floats(-12, 12, allow_nan=False).map(lambda v: f"({v!r})"))
-    return _grammar(leaves, exponents, max_leaves=30)
+    return grammar(leaves, exponents, max_leaves=30)
 
 
 @FUZZ
@@ -544,7 +529,7 @@ DIFF_POINTS = (-2.7, -1.3, -0.45, 0.35, 1.1, 2.3)
 
 def _smooth_formulas():
     """Small valid formulas with small numbers, whose f' a central difference can check."""
-    return _grammar(st.sampled_from(["x", "x", "x", "a", "2", "0.5", "3"]),
+    return grammar(st.sampled_from(["x", "x", "x", "a", "2", "0.5", "3"]),
                     st.sampled_from(["2", "3", "-1", "0.5", "(1/3)", "-2"]), max_leaves=6)
 
 
