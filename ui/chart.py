@@ -22,7 +22,7 @@ def apply_phone_style() -> None:
     st.html(_PHONE_CSS)
 
 
-def show_chart(fig: dict | go.Figure, data: pd.DataFrame, *, name: str, alt: str,
+def show_chart(fig: dict, data: pd.DataFrame, *, name: str, alt: str,
                x_title: str = "", y_title: str = "", height: int = 420) -> None:
     """Draw a styled plotly figure (a plain spec, see theme.style) with an accessible label, then
     its data as a table and CSV.

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-
-import plotly.graph_objects as go
-
 # Okabe & Ito (2008) without yellow and black, each with its linear-RGB luminance scaled (the hue
 # stays) so that it has at least 3:1 contrast on white and on Streamlit's dark background #0E1117
 # (WCAG's minimum for graphics): the original orange and sky blue have only 2.3:1 on white. The
@@ -52,15 +49,15 @@ def base_layout(*, height: int = 420, presenting: bool = False) -> dict:
     )
 
 
-def style(figure: dict | go.Figure, *, x_title: str = "", y_title: str = "", height: int = 420,
+def style(spec: dict, *, x_title: str = "", y_title: str = "", height: int = 420,
           presenting: bool = False) -> dict:
-    """The figure as a plain plotly spec ({"data": [...], "layout": {...}}) with the app's layout
+    """``spec``, a plain plotly spec ({"data": [...], "layout": {...}}), with the app's layout
     (base_layout), axis titles, and a unified hover unless the figure chose one.
 
     Plain dicts, not plotly's graph objects: building and updating those validates every property
-    on every rerun, several times the cost of the chart itself (Streamlit validates the spec once).
+    on every rerun, several times the cost of the chart itself (each builder's spec is validated
+    by its tests instead: tests.helpers.plotly_checked).
     """
-    spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
     layout = spec.setdefault("layout", {})
     deep_update(layout, base_layout(height=height, presenting=presenting))
     layout.setdefault("hovermode", "x unified")  # a figure that chose its own hover mode keeps it
