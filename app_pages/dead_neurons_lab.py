@@ -172,17 +172,15 @@ def answer_work() -> float:
 
 
 def trained(name: str, steps: int):
-    """Run ``name`` trained ``steps`` from the start on screen (kept for this run, so a repeat is free)."""
-    memo = ss.setdefault("lab_trained", {})
-    if memo.get("run") != ss.lab_run_id:
-        memo.clear()
-        memo["run"] = ss.lab_run_id
-    if (name, steps) not in memo:
-        earlier = [k for k in memo if k != "run" and k[0] == name and k[1] < steps]
-        start_step = max((k[1] for k in earlier), default=0)
-        start = memo[(name, start_step)] if start_step else ss.lab_start[name]
-        memo[(name, steps)] = train_steps(start, data, steps - start_step)
-    return memo[(name, steps)]
+    """Run ``name`` trained ``steps`` from the start on screen, continuing the longest shorter run
+    already trained for this run id (kept, so a repeat is free)."""
+    if ss.get("lab_trained", (None,))[0] != ss.lab_run_id:
+        ss.lab_trained = (ss.lab_run_id, {0: dict(ss.lab_start)})
+    by_steps = ss.lab_trained[1]
+    if name not in by_steps.get(steps, {}):
+        done = max(k for k, runs in by_steps.items() if k < steps and name in runs)
+        by_steps.setdefault(steps, {})[name] = train_steps(by_steps[done][name], data, steps - done)
+    return by_steps[steps][name]
 
 
 def revived_by_layer(name: str) -> list[tuple[int, int]]:
