@@ -14,8 +14,8 @@ once (identical operations on identical arguments are shared, also between f and
 f is. The only strings in a program are the op names below, the parameter's name and the
 non-finite constants "inf", "-inf", "nan" (JSON has no such numbers).
 
-The walk mirrors ``formula._Evaluator`` decision for decision -- its memo, its stable rewrites
-(log(1 + e^u) -> softplus(u), log(1 + v) -> log1p(v), e^u - 1 -> expm1(u),
+The walk mirrors ``formula.evaluate.Evaluator`` decision for decision -- its memo, its stable
+rewrites (log(1 + e^u) -> softplus(u), log(1 + v) -> log1p(v), e^u - 1 -> expm1(u),
 1 - tanh(u)^2 -> 1/cosh(u)^2, e^u (1 + e^u)^-k -> sigma(u) sigma(-u)^(k-1),
 (1 + e^u)^-k -> sigma(-u)^k), its power special cases (sqrt for 1/2, 1/b for -1) and its
 left-to-right folding of sums and products -- and emits the numpy operation it would perform
@@ -31,11 +31,11 @@ Ops (numpy semantics, evaluated elementwise in float64):
     sqrt, exp, expm1, log, log1p, tanh, sinh, cosh, sin, cos, abs, sign
     erf              scipy.special.erf
     sigmoid          scipy.special.expit: 1 / (1 + e^-u)
-    softplus         max(u, 0) + log1p(e^-|u|)  (formula._softplus)
+    softplus         max(u, 0) + log1p(e^-|u|)  (formula.evaluate.softplus)
     max, min         numpy.maximum / numpy.minimum (NaN propagates; a tie returns the second argument)
-    greater(u, v)    1.0 if u > v else 0.0, NaN if either is NaN  (formula._greater)
+    greater(u, v)    1.0 if u > v else 0.0, NaN if either is NaN  (formula.evaluate.iverson_greater)
     where_nan(y, d)  NaN where y is NaN, else d  (dfn's mask)
-    gate(b, v)       0 where the bracket b is 0, else v  (formula._gate: an inactive branch's product)
+    gate(b, v)       0 where the bracket b is 0, else v  (formula.evaluate.gate: an inactive branch's product)
 """
 
 from __future__ import annotations
@@ -48,38 +48,38 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from activations_core.formula import (
-    DEFAULT_PARAM,
-    X,
-    CustomFormula,
-    _Abs,
-    _Constant,
-    _Cos,
-    _Cosh,
-    _Erf,
-    _Evaluator,
-    _Exp,
-    _exp_power,
-    _Expm1,
-    _Greater,
-    _Log,
-    _Log1p,
-    _Max,
-    _Min,
-    _minus_tanh_squared,
-    _NUMPY,
-    _one_plus_exp,
-    _gate,
-    _greater,
-    _Relu,
-    _Sigmoid,
-    _Sign,
-    _Sin,
-    _Sinh,
-    _Softplus,
-    _softplus,
-    _Tanh,
-    _without,
+from activations_core.formula import DEFAULT_PARAM, X, CustomFormula
+from activations_core.formula.evaluate import (
+    NUMPY_FUNCTIONS,
+    Evaluator,
+    exp_power,
+    gate,
+    iverson_greater,
+    minus_tanh_squared,
+    one_plus_exp,
+    softplus,
+    without_atom,
+)
+from activations_core.formula.functions import (
+    UnevaluatedAbs,
+    UnevaluatedConstant,
+    UnevaluatedCos,
+    UnevaluatedCosh,
+    UnevaluatedErf,
+    UnevaluatedExp,
+    UnevaluatedExpm1,
+    UnevaluatedGreater,
+    UnevaluatedLog,
+    UnevaluatedLog1p,
+    UnevaluatedMax,
+    UnevaluatedMin,
+    UnevaluatedRelu,
+    UnevaluatedSigmoid,
+    UnevaluatedSign,
+    UnevaluatedSin,
+    UnevaluatedSinh,
+    UnevaluatedSoftplus,
+    UnevaluatedTanh,
 )
 
 FORMAT = "formula-program/1"
@@ -93,14 +93,17 @@ OPS = {
     "where_nan": 2, "gate": 2,
 }
 
-# The evaluator's table of plain function calls (formula._NUMPY), as ops. _Log1p is listed there
-# but compute() never reaches it (it goes through the log rewrite); _Relu is max(u, 0.0).
+# The evaluator's table of plain function calls (formula.evaluate.NUMPY_FUNCTIONS), as ops.
+# UnevaluatedLog1p is listed there but compute() never reaches it (it goes through the log
+# rewrite); UnevaluatedRelu is max(u, 0.0).
 _FUNCTION_OPS = {
-    _Exp: "exp", _Sin: "sin", _Cos: "cos", _Tanh: "tanh", _Sinh: "sinh", _Cosh: "cosh", _Erf: "erf",
-    _Sign: "sign", _Abs: "abs", _Sigmoid: "sigmoid", _Softplus: "softplus", _Expm1: "expm1",
-    _Max: "max", _Min: "min", _Greater: "greater", _Relu: "relu",
+    UnevaluatedExp: "exp", UnevaluatedSin: "sin", UnevaluatedCos: "cos", UnevaluatedTanh: "tanh",
+    UnevaluatedSinh: "sinh", UnevaluatedCosh: "cosh", UnevaluatedErf: "erf", UnevaluatedSign: "sign",
+    UnevaluatedAbs: "abs", UnevaluatedSigmoid: "sigmoid", UnevaluatedSoftplus: "softplus",
+    UnevaluatedExpm1: "expm1", UnevaluatedMax: "max", UnevaluatedMin: "min", UnevaluatedGreater: "greater",
+    UnevaluatedRelu: "relu",
 }
-_UNHANDLED = set(_NUMPY) - set(_FUNCTION_OPS) - {_Log1p}  # a function added to formula.py but not here
+_UNHANDLED = set(NUMPY_FUNCTIONS) - set(_FUNCTION_OPS) - {UnevaluatedLog1p}  # added to evaluate.py but not here
 MAX_POWI = 64  # powi exponents come from the caps on typed exponents (|k| <= 11 after differentiation)
 
 
@@ -146,7 +149,7 @@ class _Program:
         return self.emit("const", value=float(value))
 
     def fold(self, op: str, values: list[int]) -> int:
-        """values[0] op values[1] op ... from the left, as _Evaluator.combine."""
+        """values[0] op values[1] op ... from the left, as Evaluator.combine."""
         result = values[0]
         for value in values[1:]:
             result = self.emit(op, result, value)
@@ -154,7 +157,7 @@ class _Program:
 
 
 class _Emitter:
-    """formula._Evaluator's walk, emitting instructions instead of computing arrays.
+    """formula.evaluate.Evaluator's walk, emitting instructions instead of computing arrays.
 
     One emitter per tree, as the evaluator (its memo is keyed by SymPy expression)."""
 
@@ -162,7 +165,7 @@ class _Emitter:
         self.program = program
         self.env = {X: "x", param: "param"}
         self.memo: dict = {}
-        self.constants = _Evaluator({}, (), False)  # its leaf() turns numbers into float64
+        self.constants = Evaluator({}, (), False)  # its leaf() turns numbers into float64
 
     def __call__(self, expr) -> int:
         if expr not in self.memo:
@@ -170,10 +173,10 @@ class _Emitter:
         return self.memo[expr]
 
     def leaf(self, expr) -> int:
-        if not isinstance(expr, _Constant) and expr in self.env:
+        if not isinstance(expr, UnevaluatedConstant) and expr in self.env:
             return self.program.emit(self.env[expr])
         try:
-            value = self.constants.leaf(expr)  # _Constant value, or float(expr), or NaN for zoo
+            value = self.constants.leaf(expr)  # UnevaluatedConstant value, or float(expr), or NaN for zoo
         except ValueError:
             raise ValueError(f"cannot express the symbol {expr} in a program") from None
         return self.program.const(value)
@@ -187,9 +190,9 @@ class _Emitter:
             return self.mul(expr)
         if isinstance(expr, sp.Pow):
             return self.power(expr)
-        if isinstance(expr, _Log):
+        if isinstance(expr, UnevaluatedLog):
             return self.log(expr.args[0])
-        if isinstance(expr, _Log1p):
+        if isinstance(expr, UnevaluatedLog1p):
             return self.log(1 + expr.args[0])
         if expr.func in _UNHANDLED:
             raise ValueError(f"the function {expr.func.__name__} has no browser op")
@@ -207,17 +210,17 @@ class _Emitter:
     def add(self, expr) -> int:
         p = self.program
         terms, values = list(expr.args), []
-        rest = _without(terms, sp.S.NegativeOne)
-        exp_term = next((t for t in rest if isinstance(t, _Exp)), None) if rest is not None else None
+        rest = without_atom(terms, sp.S.NegativeOne)
+        exp_term = next((t for t in rest if isinstance(t, UnevaluatedExp)), None) if rest is not None else None
         if exp_term is not None:  # e^u - 1 + ... = expm1(u) + ...
             terms = [t for t in rest if t is not exp_term]
             values.append(self.checked(lambda u: p.emit("expm1", u), exp_term.args[0]))
-        rest = _without(terms, sp.S.One)
-        tanh_term = next((t for t in rest if _minus_tanh_squared(t) is not None), None) if rest is not None else None
+        rest = without_atom(terms, sp.S.One)
+        tanh_term = next((t for t in rest if minus_tanh_squared(t) is not None), None) if rest is not None else None
         if tanh_term is not None:  # 1 - tanh(u)^2 + ... = 1/cosh(u)^2 + ...  (1.0 / np.cosh(u) ** 2)
             terms = [t for t in rest if t is not tanh_term]
             values.append(self.checked(lambda u: p.emit("div", p.const(1.0), p.emit("powi", p.emit("cosh", u), n=2)),
-                                       _minus_tanh_squared(tanh_term)))
+                                       minus_tanh_squared(tanh_term)))
         values.extend(self(term) for term in terms)
         return p.fold("add", values)
 
@@ -226,9 +229,9 @@ class _Emitter:
         factors = list(expr.args)
         values = []
         for factor in list(factors):
-            u, m = _exp_power(factor) if factor in factors else (None, 0)
+            u, m = exp_power(factor) if factor in factors else (None, 0)
             partner = next((f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp <= -m
-                            and _one_plus_exp(f.base) == u), None) if u is not None else None
+                            and one_plus_exp(f.base) == u), None) if u is not None else None
             if partner is not None:  # e^(m u) (1 + e^u)^-k = sigma(u)^m sigma(-u)^(k-m)
                 factors.remove(factor)
                 factors.remove(partner)
@@ -240,16 +243,16 @@ class _Emitter:
                 values.append(p.emit("mul", head, tail))
         values.extend(self(factor) for factor in factors)
         product = p.fold("mul", values)
-        for factor in factors:  # as _Evaluator.mul: an inactive branch's product is 0
-            if isinstance(factor, _Greater):
+        for factor in factors:  # as Evaluator.mul: an inactive branch's product is 0
+            if isinstance(factor, UnevaluatedGreater):
                 product = p.emit("gate", self(factor), product)
         return product
 
     def log(self, arg) -> int:
         p = self.program
-        rest = _without(list(arg.args), sp.S.One) if isinstance(arg, sp.Add) else None
+        rest = without_atom(list(arg.args), sp.S.One) if isinstance(arg, sp.Add) else None
         if rest:
-            if len(rest) == 1 and isinstance(rest[0], _Exp):
+            if len(rest) == 1 and isinstance(rest[0], UnevaluatedExp):
                 return p.emit("softplus", self(rest[0].args[0]))
             v = p.fold("add", [self(term) for term in rest])
             return p.emit("log1p", v)
@@ -258,7 +261,7 @@ class _Emitter:
     def power(self, expr) -> int:
         p = self.program
         base, exponent = expr.args
-        u = _one_plus_exp(base)
+        u = one_plus_exp(base)
         if u is not None and exponent.is_Integer and exponent < 0:  # sc.expit(-u) ** k
             return p.emit("powi", p.emit("sigmoid", p.emit("neg", self(u))), n=self.small_power(int(-exponent)))
         b, e_index = self(base), self(exponent)
@@ -361,8 +364,8 @@ _KERNELS = {
     "add": np.add, "mul": np.multiply, "div": np.divide, "neg": np.negative, "pow": np.power,
     "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh,
     "sinh": np.sinh, "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "abs": np.abs, "sign": np.sign,
-    "erf": _NUMPY[_Erf], "sigmoid": _NUMPY[_Sigmoid], "softplus": _softplus, "max": np.maximum,
-    "min": np.minimum, "greater": _greater, "where_nan": _where_nan, "gate": _gate,
+    "erf": NUMPY_FUNCTIONS[UnevaluatedErf], "sigmoid": NUMPY_FUNCTIONS[UnevaluatedSigmoid], "softplus": softplus,
+    "max": np.maximum, "min": np.minimum, "greater": iverson_greater, "where_nan": _where_nan, "gate": gate,
 }
 # What a domain error (NaN from finite inputs) in each op means, for the page's message.
 _DOMAIN_CAUSES = {"sqrt": "square root of a negative number", "log": "log of a negative number",

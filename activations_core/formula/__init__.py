@@ -26,38 +26,8 @@ at a tie both brackets are 0: relu'(0) = 0 (the PyTorch/JAX convention), and
 from .custom import (
     CustomFormula,
 )
-from .evaluate import (
-    _Evaluator,
-    _exp_power,
-    _gate,
-    _greater,
-    _minus_tanh_squared,
-    _NUMPY,
-    _one_plus_exp,
-    _softplus,
-    _without,
-)
 from .functions import (
-    _Abs,
-    _Constant,
-    _Cos,
-    _Cosh,
-    _Erf,
-    _Exp,
-    _Expm1,
     FUNCTIONS,
-    _Greater,
-    _Log,
-    _Log1p,
-    _Max,
-    _Min,
-    _Relu,
-    _Sigmoid,
-    _Sign,
-    _Sin,
-    _Sinh,
-    _Softplus,
-    _Tanh,
     X,
 )
 from .parse import (
@@ -101,35 +71,3 @@ __all__ = [
     "X",
 ]
 
-# Private names re-exported for activations_core/formula_program.py, which compiles the evaluator's
-# walk for the browser and imports them from here (listed in __all__ so that they count as exports).
-__all__ += [
-    "_Abs",
-    "_Constant",
-    "_Cos",
-    "_Cosh",
-    "_Erf",
-    "_Evaluator",
-    "_Exp",
-    "_exp_power",
-    "_Expm1",
-    "_gate",
-    "_Greater",
-    "_greater",
-    "_Log",
-    "_Log1p",
-    "_Max",
-    "_Min",
-    "_minus_tanh_squared",
-    "_NUMPY",
-    "_one_plus_exp",
-    "_Relu",
-    "_Sigmoid",
-    "_Sign",
-    "_Sin",
-    "_Sinh",
-    "_Softplus",
-    "_softplus",
-    "_Tanh",
-    "_without",
-]

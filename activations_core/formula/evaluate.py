@@ -8,70 +8,71 @@ import scipy.special as sc
 import sympy as sp
 
 from .functions import (
-    _Abs,
-    _Constant,
-    _Cos,
-    _Cosh,
-    _Erf,
-    _Exp,
-    _Expm1,
-    _Greater,
-    _Log,
-    _Log1p,
-    _Max,
-    _Min,
-    _Relu,
-    _Sigmoid,
-    _Sign,
-    _Sin,
-    _Sinh,
-    _Softplus,
-    _Tanh,
+    UnevaluatedAbs,
+    UnevaluatedConstant,
+    UnevaluatedCos,
+    UnevaluatedCosh,
+    UnevaluatedErf,
+    UnevaluatedExp,
+    UnevaluatedExpm1,
+    UnevaluatedGreater,
+    UnevaluatedLog,
+    UnevaluatedLog1p,
+    UnevaluatedMax,
+    UnevaluatedMin,
+    UnevaluatedRelu,
+    UnevaluatedSigmoid,
+    UnevaluatedSign,
+    UnevaluatedSin,
+    UnevaluatedSinh,
+    UnevaluatedSoftplus,
+    UnevaluatedTanh,
     X,
 )
 from .text import FormulaError
 
 
-def _softplus(u):
+def softplus(u):
     """ln(1 + e^u) = max(u, 0) + log1p(e^-|u|): exact, no overflow."""
     return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
 
 
-def _greater(u, v):
+def iverson_greater(u, v):
     """[u > v] as 1.0/0.0, NaN where either side is NaN."""
     return np.where(np.isnan(u) | np.isnan(v), np.nan, np.greater(u, v).astype(float))
 
 
-def _gate(bracket, value):
+def gate(bracket, value):
     """0 where an Iverson bracket is 0 (its branch is inactive), else value: max(0, x) + min(0,
     a expm1(x)) has f'(1000) = 1, not [0 > a expm1(1000)] * a e^1000 = 0 * inf = NaN."""
     return np.where(bracket == 0.0, 0.0, value)
 
 
-_NUMPY = {
-    _Exp: np.exp, _Sin: np.sin, _Cos: np.cos, _Tanh: np.tanh,
-    _Sinh: np.sinh, _Cosh: np.cosh, _Erf: sc.erf, _Sign: np.sign,
-    _Abs: np.abs, _Sigmoid: sc.expit, _Softplus: _softplus, _Relu: lambda u: np.maximum(u, 0.0),
-    _Log1p: np.log1p, _Expm1: np.expm1, _Max: np.maximum, _Min: np.minimum, _Greater: _greater,
+NUMPY_FUNCTIONS = {  # the numpy function the evaluator calls for each plain function call
+    UnevaluatedExp: np.exp, UnevaluatedSin: np.sin, UnevaluatedCos: np.cos, UnevaluatedTanh: np.tanh,
+    UnevaluatedSinh: np.sinh, UnevaluatedCosh: np.cosh, UnevaluatedErf: sc.erf, UnevaluatedSign: np.sign,
+    UnevaluatedAbs: np.abs, UnevaluatedSigmoid: sc.expit, UnevaluatedSoftplus: softplus,
+    UnevaluatedRelu: lambda u: np.maximum(u, 0.0), UnevaluatedLog1p: np.log1p, UnevaluatedExpm1: np.expm1,
+    UnevaluatedMax: np.maximum, UnevaluatedMin: np.minimum, UnevaluatedGreater: iverson_greater,
 }
-_NAMES = {_Exp: "exp", _Sinh: "sinh", _Cosh: "cosh", _Expm1: "expm1", sp.Pow: "a power",
-          sp.Mul: "a product", sp.Add: "a sum"}
+_NAMES = {UnevaluatedExp: "exp", UnevaluatedSinh: "sinh", UnevaluatedCosh: "cosh", UnevaluatedExpm1: "expm1",
+          sp.Pow: "a power", sp.Mul: "a product", sp.Add: "a sum"}
 _OVERFLOW = "overflow in {} (a value above about 1.8e308)"
 
 
 def _exp_argument(expr):
     """u if expr is exp(u), else None."""
-    return expr.args[0] if isinstance(expr, _Exp) else None
+    return expr.args[0] if isinstance(expr, UnevaluatedExp) else None
 
 
-def _exp_power(expr):
+def exp_power(expr):
     """(u, m) if expr is exp(u)**m for a whole m >= 1 (exp(u) itself: m = 1), else (None, 0)."""
-    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp >= 1 and isinstance(expr.base, _Exp):
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp >= 1 and isinstance(expr.base, UnevaluatedExp):
         return expr.base.args[0], int(expr.exp)
-    return (expr.args[0], 1) if isinstance(expr, _Exp) else (None, 0)
+    return (expr.args[0], 1) if isinstance(expr, UnevaluatedExp) else (None, 0)
 
 
-def _without(terms, atom):
+def without_atom(terms, atom):
     """terms minus the first one that *is* atom (S.One or S.NegativeOne), or None if absent."""
     for index, term in enumerate(terms):
         if term is atom:
@@ -79,22 +80,22 @@ def _without(terms, atom):
     return None
 
 
-def _one_plus_exp(expr):
+def one_plus_exp(expr):
     """u if expr is 1 + exp(u) (either order), else None."""
-    rest = _without(list(expr.args), sp.S.One) if isinstance(expr, sp.Add) else None
+    rest = without_atom(list(expr.args), sp.S.One) if isinstance(expr, sp.Add) else None
     return _exp_argument(rest[0]) if rest is not None and len(rest) == 1 else None
 
 
-def _minus_tanh_squared(term):
+def minus_tanh_squared(term):
     """u if term is -tanh(u)**2, else None."""
     if isinstance(term, sp.Mul) and len(term.args) == 2 and term.args[0] is sp.S.NegativeOne:
         power = term.args[1]
-        if isinstance(power, sp.Pow) and power.exp == 2 and isinstance(power.base, _Tanh):
+        if isinstance(power, sp.Pow) and power.exp == 2 and isinstance(power.base, UnevaluatedTanh):
             return power.base.args[0]
     return None
 
 
-class _Evaluator:
+class Evaluator:
     """Walks a SymPy tree with numpy; optionally records the first cause of each non-finite value.
 
     Stable rewrites: log(1 + e^u) -> softplus(u), log(1 + v) -> log1p(v), e^u - 1 -> expm1(u),
@@ -106,7 +107,7 @@ class _Evaluator:
         self.env, self.shape, self.track = env, shape, track
         self.memo: dict = {}
         self.causes: list[str] = []
-        self.inherited: set[str] = set()  # causes copied from a _Constant (already say where)
+        self.inherited: set[str] = set()  # causes copied from an UnevaluatedConstant (already say where)
         self.cause = np.full(shape, -1, dtype=np.int16) if track else None
 
     def __call__(self, expr):
@@ -140,7 +141,7 @@ class _Evaluator:
         return self.causes.index(cause)
 
     def leaf(self, expr):
-        if isinstance(expr, _Constant):
+        if isinstance(expr, UnevaluatedConstant):
             if self.track and not np.isfinite(expr.value):
                 self.cause[self.cause < 0] = self.cause_index(expr.cause)
                 self.inherited.add(expr.cause)
@@ -163,11 +164,11 @@ class _Evaluator:
             return self.mul(expr)
         if isinstance(expr, sp.Pow):
             return self.power(expr)
-        if isinstance(expr, _Log):
+        if isinstance(expr, UnevaluatedLog):
             return self.log(expr.args[0])
-        if isinstance(expr, _Log1p):
+        if isinstance(expr, UnevaluatedLog1p):
             return self.log(1 + expr.args[0])
-        function = _NUMPY.get(expr.func)
+        function = NUMPY_FUNCTIONS.get(expr.func)
         if function is None:  # a SymPy constant from folding, e.g. e**2 = exp(2)
             return self.leaf(expr)
         inputs = [self(arg) for arg in expr.args]
@@ -178,16 +179,16 @@ class _Evaluator:
 
     def add(self, expr):
         terms, values = list(expr.args), []
-        rest = _without(terms, sp.S.NegativeOne)
-        exp_term = next((t for t in rest if isinstance(t, _Exp)), None) if rest is not None else None
+        rest = without_atom(terms, sp.S.NegativeOne)
+        exp_term = next((t for t in rest if isinstance(t, UnevaluatedExp)), None) if rest is not None else None
         if exp_term is not None:  # e^u - 1 + ... = expm1(u) + ...
             terms = [t for t in rest if t is not exp_term]
             values.append(self.checked(np.expm1, exp_term.args[0], "expm1"))
-        rest = _without(terms, sp.S.One)
-        tanh_term = next((t for t in rest if _minus_tanh_squared(t) is not None), None) if rest is not None else None
+        rest = without_atom(terms, sp.S.One)
+        tanh_term = next((t for t in rest if minus_tanh_squared(t) is not None), None) if rest is not None else None
         if tanh_term is not None:  # 1 - tanh(u)^2 + ... = 1/cosh(u)^2 + ...
             terms = [t for t in rest if t is not tanh_term]
-            values.append(self.checked(lambda u: 1.0 / np.cosh(u) ** 2, _minus_tanh_squared(tanh_term), "cosh"))
+            values.append(self.checked(lambda u: 1.0 / np.cosh(u) ** 2, minus_tanh_squared(tanh_term), "cosh"))
         values.extend(self(term) for term in terms)
         return self.combine(np.add, values, "a sum")
 
@@ -195,9 +196,9 @@ class _Evaluator:
         factors = list(expr.args)
         values = []
         for factor in list(factors):
-            u, m = _exp_power(factor) if factor in factors else (None, 0)
+            u, m = exp_power(factor) if factor in factors else (None, 0)
             partner = next((f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp <= -m
-                            and _one_plus_exp(f.base) == u), None) if u is not None else None
+                            and one_plus_exp(f.base) == u), None) if u is not None else None
             if partner is not None:  # e^(m u) (1 + e^u)^-k = sigma(u)^m sigma(-u)^(k-m)
                 factors.remove(factor)
                 factors.remove(partner)
@@ -207,8 +208,8 @@ class _Evaluator:
         values.extend(self(factor) for factor in factors)
         product = self.combine(np.multiply, values, "a product")
         for factor in factors:  # a product with an inactive branch's bracket [u > v] = 0 is 0,
-            if isinstance(factor, _Greater):  # even where the branch's own factor is inf or NaN
-                product = _gate(self(factor), product)
+            if isinstance(factor, UnevaluatedGreater):  # even where the branch's own factor is inf or NaN
+                product = gate(self(factor), product)
         return product
 
     def combine(self, ufunc, values, name):
@@ -225,10 +226,10 @@ class _Evaluator:
         return result
 
     def log(self, arg):
-        rest = _without(list(arg.args), sp.S.One) if isinstance(arg, sp.Add) else None
+        rest = without_atom(list(arg.args), sp.S.One) if isinstance(arg, sp.Add) else None
         if rest:
-            if len(rest) == 1 and isinstance(rest[0], _Exp):
-                return _softplus(self(rest[0].args[0]))  # never overflows
+            if len(rest) == 1 and isinstance(rest[0], UnevaluatedExp):
+                return softplus(self(rest[0].args[0]))  # never overflows
             v = self.combine(np.add, [self(term) for term in rest], "a sum")
             result = np.log1p(v)
             self.note(result, [v], lambda: [(v < -1, "log of a negative number"), (v == -1, "log of zero")])
@@ -240,7 +241,7 @@ class _Evaluator:
 
     def power(self, expr):
         base, exponent = expr.args
-        u = _one_plus_exp(base)
+        u = one_plus_exp(base)
         if u is not None and exponent.is_Integer and exponent < 0:
             return sc.expit(-self(u)) ** int(-exponent)
         b, e = self(base), self(exponent)
@@ -260,7 +261,7 @@ class _Evaluator:
 def _evaluate(expr, x, param: sp.Symbol, a: float, track: bool = False):
     """(values with x's shape, evaluator) of a SymPy tree at x, under np.errstate(all='ignore')."""
     x = np.asarray(x, dtype=np.float64)
-    evaluator = _Evaluator({X: x, param: np.float64(a)}, x.shape, track)
+    evaluator = Evaluator({X: x, param: np.float64(a)}, x.shape, track)
     with np.errstate(all="ignore"):
         value = evaluator(expr)
         value = np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), x.shape))

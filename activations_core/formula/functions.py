@@ -1,5 +1,6 @@
-"""The SymPy building blocks: x, the inert function classes (each with its derivative rule,
-fdiff, and its LaTeX), opaque constants, and the FUNCTIONS table of what a formula may call."""
+"""The SymPy building blocks: x, the inert function classes Unevaluated* (each with its derivative
+rule, fdiff, and its LaTeX), opaque constants (UnevaluatedConstant), and the FUNCTIONS table of
+what a formula may call."""
 
 from __future__ import annotations
 
@@ -17,9 +18,17 @@ X = sp.Symbol("x")
 # (u^2-1)/(u^2+1) and exp(log(x)) as x), no evalf and no assumption handlers. With assumption-free
 # symbols this keeps SymPy's automatic reasoning trivial: sympy.cosh's is_positive handler, for
 # one, builds Mod(im(u), 2 pi) and a polynomial gcd that ran out of memory on a 150-character input.
+#
+# The class names are part of the behaviour: SymPy orders the arguments of a sum or product by
+# class name (Basic.compare, for names not in its ordering_of_classes) and prints factors in
+# sort_key order (class name again), and the evaluator folds sums and products in that order. The
+# common prefix "Unevaluated" keeps the order the former names _Exp, ..., _Constant gave, bit for
+# bit and LaTeX for LaTeX: after Symbol, pi and e, before SymPy's lowercase functions, and not in
+# ordering_of_classes (plain Exp, Abs, Sin, ... are). A prefix that sorts before "Symbol" would
+# move the constants ahead of x: f' of x**(-10)/0 would print as -10/(0 x^11), not -10/(x^11 * 0).
 
 
-class _Inert(sp.Function):
+class UnevaluatedFunction(sp.Function):
     """A function SymPy only carries and differentiates (derivative in fdiff)."""
 
     tex_name = r"\operatorname{f}"
@@ -38,7 +47,7 @@ class _Inert(sp.Function):
         return rf"{head}\left({args}\right)"
 
 
-class _Exp(_Inert):
+class UnevaluatedExp(UnevaluatedFunction):
     nargs = 1
 
     def fdiff(self, argindex=1):
@@ -49,14 +58,14 @@ class _Exp(_Inert):
         return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
 
 
-class _Log(_Inert):
+class UnevaluatedLog(UnevaluatedFunction):
     nargs, tex_name = 1, r"\ln"
 
     def fdiff(self, argindex=1):
         return 1 / self.args[0]
 
 
-class _Log1p(_Inert):
+class UnevaluatedLog1p(UnevaluatedFunction):
     """ln(1 + u), evaluated with log1p."""
 
     nargs, tex_name = 1, r"\ln"
@@ -69,101 +78,101 @@ class _Log1p(_Inert):
         return rf"{head}\left(1 + {printer._print(self.args[0])}\right)"
 
 
-class _Expm1(_Inert):
+class UnevaluatedExpm1(UnevaluatedFunction):
     """e^u - 1, evaluated with expm1."""
 
     nargs = 1
 
     def fdiff(self, argindex=1):
-        return _Exp(self.args[0])
+        return UnevaluatedExp(self.args[0])
 
     def _latex(self, printer, exp=None):
         body = rf"\left(e^{{{printer._print(self.args[0])}}} - 1\right)"
         return body if exp is None else f"{body}^{{{exp}}}"
 
 
-class _Sign(_Inert):
+class UnevaluatedSign(UnevaluatedFunction):
     nargs, tex_name = 1, r"\operatorname{sign}"
 
     def fdiff(self, argindex=1):
         return sp.S.Zero
 
 
-class _Abs(_Inert):
+class UnevaluatedAbs(UnevaluatedFunction):
     """|u|; |u|' = sign(u), so abs'(0) = 0."""
 
     nargs = 1
 
     def fdiff(self, argindex=1):
-        return _Sign(self.args[0])
+        return UnevaluatedSign(self.args[0])
 
     def _latex(self, printer, exp=None):
         body = rf"\left|{printer._print(self.args[0])}\right|"
         return body if exp is None else f"{body}^{{{exp}}}"
 
 
-class _Tanh(_Inert):
+class UnevaluatedTanh(UnevaluatedFunction):
     nargs, tex_name = 1, r"\tanh"
 
     def fdiff(self, argindex=1):
-        return 1 - _Tanh(self.args[0]) ** 2
+        return 1 - UnevaluatedTanh(self.args[0]) ** 2
 
 
-class _Sinh(_Inert):
+class UnevaluatedSinh(UnevaluatedFunction):
     nargs, tex_name = 1, r"\sinh"
 
     def fdiff(self, argindex=1):
-        return _Cosh(self.args[0])
+        return UnevaluatedCosh(self.args[0])
 
 
-class _Cosh(_Inert):
+class UnevaluatedCosh(UnevaluatedFunction):
     nargs, tex_name = 1, r"\cosh"
 
     def fdiff(self, argindex=1):
-        return _Sinh(self.args[0])
+        return UnevaluatedSinh(self.args[0])
 
 
-class _Sin(_Inert):
+class UnevaluatedSin(UnevaluatedFunction):
     nargs, tex_name = 1, r"\sin"
 
     def fdiff(self, argindex=1):
-        return _Cos(self.args[0])
+        return UnevaluatedCos(self.args[0])
 
 
-class _Cos(_Inert):
+class UnevaluatedCos(UnevaluatedFunction):
     nargs, tex_name = 1, r"\cos"
 
     def fdiff(self, argindex=1):
-        return -_Sin(self.args[0])
+        return -UnevaluatedSin(self.args[0])
 
 
-class _Erf(_Inert):
+class UnevaluatedErf(UnevaluatedFunction):
     nargs, tex_name = 1, r"\operatorname{erf}"
 
     def fdiff(self, argindex=1):
-        return 2 * _Exp(-self.args[0] ** 2) / sp.sqrt(sp.pi)
+        return 2 * UnevaluatedExp(-self.args[0] ** 2) / sp.sqrt(sp.pi)
 
 
-class _Sigmoid(_Inert):
+class UnevaluatedSigmoid(UnevaluatedFunction):
     """sigma(u) = 1/(1+e^-u); sigma' = sigma(u) sigma(-u) (accurate in both tails)."""
 
     nargs, tex_name = 1, r"\sigma"
 
     def fdiff(self, argindex=1):
         u = self.args[0]
-        return _Sigmoid(u) * _Sigmoid(-u)
+        return UnevaluatedSigmoid(u) * UnevaluatedSigmoid(-u)
 
 
-class _Softplus(_Inert):
+class UnevaluatedSoftplus(UnevaluatedFunction):
     """softplus(u) = ln(1 + e^u); softplus' = sigma."""
 
     nargs, tex_name = 1, r"\operatorname{softplus}"
 
     def fdiff(self, argindex=1):
-        return _Sigmoid(self.args[0])
+        return UnevaluatedSigmoid(self.args[0])
 
 
-class _Greater(_Inert):
+class UnevaluatedGreater(UnevaluatedFunction):
     """Iverson bracket [u > v] (1 or 0); its derivative is 0 almost everywhere."""
 
     nargs = 2
@@ -178,36 +187,36 @@ class _Greater(_Inert):
         return rf"\left[{printer._print(u)} > {printer._print(v)}\right]"
 
 
-class _Relu(_Inert):
+class UnevaluatedRelu(UnevaluatedFunction):
     """relu(u) = max(u, 0); relu' = [u > 0]."""
 
     nargs, tex_name = 1, r"\operatorname{ReLU}"
 
     def fdiff(self, argindex=1):
-        return _Greater(self.args[0], sp.S.Zero)
+        return UnevaluatedGreater(self.args[0], sp.S.Zero)
 
 
-class _Max(_Inert):
+class UnevaluatedMax(UnevaluatedFunction):
     """max(u, v); d/du = [u > v], d/dv = [v > u] (0 at a tie, so relu'(0) = 0)."""
 
     nargs, tex_name = 2, r"\max"
 
     def fdiff(self, argindex=1):
         u, v = self.args
-        return _Greater(u, v) if argindex == 1 else _Greater(v, u)
+        return UnevaluatedGreater(u, v) if argindex == 1 else UnevaluatedGreater(v, u)
 
 
-class _Min(_Inert):
+class UnevaluatedMin(UnevaluatedFunction):
     """min(u, v); d/du = [u < v], d/dv = [v < u]."""
 
     nargs, tex_name = 2, r"\min"
 
     def fdiff(self, argindex=1):
         u, v = self.args
-        return _Greater(v, u) if argindex == 1 else _Greater(u, v)
+        return UnevaluatedGreater(v, u) if argindex == 1 else UnevaluatedGreater(u, v)
 
 
-class _Constant(sp.Dummy):
+class UnevaluatedConstant(sp.Dummy):
     """A constant sub-formula SymPy must not evaluate; numpy computed its value once."""
 
     def __new__(cls, tex: str, value: float, cause: str | None):
@@ -240,21 +249,21 @@ class _Function:
 
 
 FUNCTIONS = {
-    "exp": _Function(1, _Exp, r"e^{{{0}}}", "e to the power u"),
-    "log": _Function(1, _Log, r"\ln\left({0}\right)", "natural logarithm"),
-    "log1p": _Function(1, _Log1p, r"\ln\left(1 + {0}\right)", "ln(1 + u), accurate for small u"),
-    "expm1": _Function(1, _Expm1, r"\left(e^{{{0}}} - 1\right)", "e^u - 1, accurate for small u"),
+    "exp": _Function(1, UnevaluatedExp, r"e^{{{0}}}", "e to the power u"),
+    "log": _Function(1, UnevaluatedLog, r"\ln\left({0}\right)", "natural logarithm"),
+    "log1p": _Function(1, UnevaluatedLog1p, r"\ln\left(1 + {0}\right)", "ln(1 + u), accurate for small u"),
+    "expm1": _Function(1, UnevaluatedExpm1, r"\left(e^{{{0}}} - 1\right)", "e^u - 1, accurate for small u"),
     "sqrt": _Function(1, None, r"\sqrt{{{0}}}", "square root"),
-    "abs": _Function(1, _Abs, r"\left|{0}\right|", "absolute value"),
-    "tanh": _Function(1, _Tanh, r"\tanh\left({0}\right)", "hyperbolic tangent"),
-    "sinh": _Function(1, _Sinh, r"\sinh\left({0}\right)", "hyperbolic sine"),
-    "cosh": _Function(1, _Cosh, r"\cosh\left({0}\right)", "hyperbolic cosine"),
-    "sin": _Function(1, _Sin, r"\sin\left({0}\right)", "sine"),
-    "cos": _Function(1, _Cos, r"\cos\left({0}\right)", "cosine"),
-    "sigmoid": _Function(1, _Sigmoid, r"\sigma\left({0}\right)", "1 / (1 + e^-u)"),
-    "softplus": _Function(1, _Softplus, r"\operatorname{{softplus}}\left({0}\right)", "ln(1 + e^u)"),
-    "erf": _Function(1, _Erf, r"\operatorname{{erf}}\left({0}\right)", "error function"),
-    "relu": _Function(1, _Relu, r"\operatorname{{ReLU}}\left({0}\right)", "max(u, 0)"),
-    "max": _Function(2, _Max, r"\max\left({0}, {1}\right)", "larger of two values"),
-    "min": _Function(2, _Min, r"\min\left({0}, {1}\right)", "smaller of two values"),
+    "abs": _Function(1, UnevaluatedAbs, r"\left|{0}\right|", "absolute value"),
+    "tanh": _Function(1, UnevaluatedTanh, r"\tanh\left({0}\right)", "hyperbolic tangent"),
+    "sinh": _Function(1, UnevaluatedSinh, r"\sinh\left({0}\right)", "hyperbolic sine"),
+    "cosh": _Function(1, UnevaluatedCosh, r"\cosh\left({0}\right)", "hyperbolic cosine"),
+    "sin": _Function(1, UnevaluatedSin, r"\sin\left({0}\right)", "sine"),
+    "cos": _Function(1, UnevaluatedCos, r"\cos\left({0}\right)", "cosine"),
+    "sigmoid": _Function(1, UnevaluatedSigmoid, r"\sigma\left({0}\right)", "1 / (1 + e^-u)"),
+    "softplus": _Function(1, UnevaluatedSoftplus, r"\operatorname{{softplus}}\left({0}\right)", "ln(1 + e^u)"),
+    "erf": _Function(1, UnevaluatedErf, r"\operatorname{{erf}}\left({0}\right)", "error function"),
+    "relu": _Function(1, UnevaluatedRelu, r"\operatorname{{ReLU}}\left({0}\right)", "max(u, 0)"),
+    "max": _Function(2, UnevaluatedMax, r"\max\left({0}, {1}\right)", "larger of two values"),
+    "min": _Function(2, UnevaluatedMin, r"\min\left({0}, {1}\right)", "smaller of two values"),
 }

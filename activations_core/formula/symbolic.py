@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from .evaluate import _evaluate
-from .functions import _Constant, FUNCTIONS, _Inert, X
+from .functions import FUNCTIONS, UnevaluatedConstant, UnevaluatedFunction, X
 from .latex import _LatexWriter
 from .text import FormulaError
 
@@ -44,7 +44,7 @@ def _differentiate(expr):
     if isinstance(expr, sp.Pow) and not expr.exp.has(X):
         base, exponent = expr.args
         return sp.Mul(exponent, _power(base, exponent - 1), _differentiate(base))
-    if isinstance(expr, _Inert):
+    if isinstance(expr, UnevaluatedFunction):
         return sp.Add(*(sp.Mul(expr.fdiff(i + 1), _differentiate(arg))
                         for i, arg in enumerate(expr.args) if arg.has(X)))
     return sp.diff(expr, X)  # nothing the builder makes reaches here; SymPy's rule as a fallback
@@ -53,7 +53,7 @@ def _differentiate(expr):
 class _Builder:
     """Validated ast -> SymPy. Functions and powers stay unevaluated (SymPy would rewrite
     tanh(log(u)) as (u^2-1)/(u^2+1)); constant sub-formulas are folded only when that is exact
-    arithmetic, otherwise they become _Constant."""
+    arithmetic, otherwise they become UnevaluatedConstant."""
 
     def __init__(self, param: sp.Symbol, exponents: dict, writer: _LatexWriter):
         self.param, self.exponents, self.writer = param, exponents, writer
@@ -81,12 +81,12 @@ class _Builder:
             return sp.Pow(build(node.left), sp.Rational(exponent.numerator, exponent.denominator), evaluate=False)
         left, right = build(node.left), build(node.right)
         if isinstance(node.op, ast.Div) and build == self.build and right == 0:  # x/0: numeric inf, not zoo
-            right = _Constant(self.writer.wrapped(node.right), 0.0, None)
+            right = UnevaluatedConstant(self.writer.wrapped(node.right), 0.0, None)
         return {ast.Add: lambda: left + right, ast.Sub: lambda: left - right,
                 ast.Mult: lambda: left * right, ast.Div: lambda: left / right}[type(node.op)]()
 
     def constant(self, node: ast.AST):
-        """Exact SymPy number for literal arithmetic (with pi, e, integer powers), else _Constant."""
+        """Exact SymPy number for literal arithmetic (with pi, e, integer powers), else UnevaluatedConstant."""
         if isinstance(node, ast.Constant):
             return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
         if isinstance(node, ast.Name):
@@ -106,14 +106,14 @@ class _Builder:
                 return value
         return self.opaque(node)
 
-    def opaque(self, node: ast.AST) -> _Constant:
+    def opaque(self, node: ast.AST) -> UnevaluatedConstant:
         inner = self.unevaluated(node)
         value, evaluator = _evaluate(inner, 0.0, self.param, 0.0, track=True)
         cause = None
         if not np.isfinite(value):
             recorded = evaluator.causes[int(evaluator.cause)] if evaluator.cause >= 0 else "an undefined operation"
             cause = recorded if recorded in evaluator.inherited else f"{recorded}, while computing {ast.unparse(node)}"
-        return _Constant(self.writer.wrapped(node), float(value), cause)
+        return UnevaluatedConstant(self.writer.wrapped(node), float(value), cause)
 
     def unevaluated(self, node: ast.AST):
         """The constant node's own operation, unevaluated, over folded/opaque children."""
