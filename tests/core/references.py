@@ -2,7 +2,9 @@
 
 Each activation has an independent reference written from its textbook
 definition in forms that mpmath evaluates without cancellation, plus an error
-measure in units in the last place scaled by the condition number.
+measure in units in the last place scaled by the condition number. For typed
+formulas: their limits at +-inf worked by hand (KNOWN_LIMITS) and a numpy
+function for each op of their browser program (OP_KERNELS).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import functools
 
 import mpmath as mp
 import numpy as np
+import scipy.special as sc
 
 DIGITS = 50  # working precision of every reference; set locally, never globally
 
@@ -172,3 +175,60 @@ def exact_kinks(layers, activation, params=None, lo=-3.0, hi=3.0) -> int:
     slopes = np.diff(y) / np.diff(xs)
     scale = np.max(np.abs(slopes)) + np.max(np.abs(y)) / (hi - lo)
     return int(np.count_nonzero(np.abs(np.diff(slopes)) > 1e-9 * scale))
+
+
+# --------------------------------------------------------------------- typed formulas (formula/)
+
+# f(+-inf) and f'(+-inf) of typed formulas: limits worked by hand; NaN where there is none or
+# where the numbers cannot tell it safely.
+INF, NAN = np.inf, np.nan
+KNOWN_LIMITS = {  # text: (f(-inf), f(+inf), f'(-inf), f'(+inf)), a = 1 unless the text says otherwise
+    "x*sigmoid(x)": (0, INF, 0, 1),
+    "x * tanh(log(1 + exp(x)))": (0, INF, 0, 1),
+    "x/(1 + exp(-x))": (0, INF, 0, 1),
+    "0.5*x*(1 + erf(x/sqrt(2)))": (0, INF, 0, 1),
+    "tanh(x)": (-1, 1, 0, 0),
+    "1 / (1 + exp(-x))": (0, 1, 0, 0),
+    "exp(x)/(1 + exp(x))": (0, 1, 0, 0),
+    "log(1 + exp(x))": (0, INF, 0, 1),
+    "softplus(x) - x": (INF, 0, -1, 0),
+    "max(0, x) + 0.1 * min(0, x)": (-INF, INF, 0.1, 1),
+    "max(0, x) + min(0, expm1(x))": (-1, INF, 0, 1),
+    "1.0507*(max(0, x) + min(0, 1.6733*expm1(x)))": (-1.0507 * 1.6733, INF, 0, 1.0507),
+    "x/(1 + abs(x))": (-1, 1, 0, 0),
+    "x/sqrt(1 + x**2)": (-1, 1, 0, 0),
+    "exp(-x**2)": (0, 0, 0, 0),
+    "x*exp(-x**2)": (0, 0, 0, 0),
+    "x**2": (INF, INF, -INF, INF),
+    "x**3 - x": (-INF, INF, INF, INF),
+    "1/x": (0, 0, 0, 0),
+    "x/(1 + x**2)": (0, 0, 0, 0),
+    "sin(x)/x": (0, 0, 0, 0),
+    "x*erf(x)": (INF, INF, -1, 1),
+    "x - sqrt(x**2 + 1)": (-INF, 0, 2, 0),
+    "x*exp(x)": (0, INF, 0, INF),
+    "exp(exp(exp(x)))": (np.e, INF, 0, INF),
+    "log1p(abs(x))": (INF, INF, 0, 0),
+    "sigmoid(x - 1000)": (0, 1, 0, 0),
+    "exp(x)*sigmoid(-x)": (0, 1, 0, 0),
+    "(x + 1)/(x + 2)": (1, 1, 0, 0),
+    "x + sin(x)": (-INF, INF, NAN, NAN),  # f' = 1 + cos(x) has no limit
+    "sin(x)": (NAN, NAN, NAN, NAN),
+    "sqrt(x)": (NAN, INF, NAN, 0),  # undefined for x < 0
+    "log(x)": (NAN, INF, NAN, 0),
+    "sqrt(sin(x))": (NAN, NAN, NAN, NAN),  # undefined at arbitrarily large |x|
+}
+
+# The numpy function of each op of a formula's browser program (activations_core/formula_program.py),
+# written here apart from formula_program's own: the interpreter of test_formula_program.py and the
+# per-op checks of ui/lab/formula.js in tests/e2e/test_formula_js.py run programs with it.
+OP_KERNELS = {
+    "add": np.add, "mul": np.multiply, "div": lambda u, v: u / v, "neg": lambda u: -u, "pow": np.power,
+    "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh,
+    "sinh": np.sinh, "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "abs": np.abs, "sign": np.sign,
+    "erf": sc.erf, "sigmoid": sc.expit, "max": np.maximum, "min": np.minimum,
+    "softplus": lambda u: np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u))),
+    "greater": lambda u, v: np.where(np.isnan(u) | np.isnan(v), np.nan, np.greater(u, v).astype(float)),
+    "where_nan": lambda y, d: np.where(np.isnan(y), np.nan, d),
+    "gate": lambda b, v: np.where(b == 0.0, 0.0, v),
+}

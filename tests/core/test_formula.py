@@ -27,6 +27,7 @@ from activations_core.formula import (
     parse_formula,
 )
 from tests.core.formula_grammar import grammar
+from tests.core.references import KNOWN_LIMITS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -619,46 +620,8 @@ def test_the_message_for_await_reads_as_a_sentence():
 
 # ---------------------------------------------------------------------------- limits at +-inf
 # f(+-inf) and f'(+-inf) are limits, as for the built-ins (issue #15: 25 of 37 formulas gave NaN at
-# +-inf, x*sigmoid(x) at -inf among them). References: limits worked by hand; NaN where there is
-# none or where the numbers cannot tell it safely.
+# +-inf, x*sigmoid(x) at -inf among them). References: KNOWN_LIMITS in references.py.
 
-INF, NAN = np.inf, np.nan
-KNOWN_LIMITS = {  # text: (f(-inf), f(+inf), f'(-inf), f'(+inf)), a = 1 unless the text says otherwise
-    "x*sigmoid(x)": (0, INF, 0, 1),
-    "x * tanh(log(1 + exp(x)))": (0, INF, 0, 1),
-    "x/(1 + exp(-x))": (0, INF, 0, 1),
-    "0.5*x*(1 + erf(x/sqrt(2)))": (0, INF, 0, 1),
-    "tanh(x)": (-1, 1, 0, 0),
-    "1 / (1 + exp(-x))": (0, 1, 0, 0),
-    "exp(x)/(1 + exp(x))": (0, 1, 0, 0),
-    "log(1 + exp(x))": (0, INF, 0, 1),
-    "softplus(x) - x": (INF, 0, -1, 0),
-    "max(0, x) + 0.1 * min(0, x)": (-INF, INF, 0.1, 1),
-    "max(0, x) + min(0, expm1(x))": (-1, INF, 0, 1),
-    "1.0507*(max(0, x) + min(0, 1.6733*expm1(x)))": (-1.0507 * 1.6733, INF, 0, 1.0507),
-    "x/(1 + abs(x))": (-1, 1, 0, 0),
-    "x/sqrt(1 + x**2)": (-1, 1, 0, 0),
-    "exp(-x**2)": (0, 0, 0, 0),
-    "x*exp(-x**2)": (0, 0, 0, 0),
-    "x**2": (INF, INF, -INF, INF),
-    "x**3 - x": (-INF, INF, INF, INF),
-    "1/x": (0, 0, 0, 0),
-    "x/(1 + x**2)": (0, 0, 0, 0),
-    "sin(x)/x": (0, 0, 0, 0),
-    "x*erf(x)": (INF, INF, -1, 1),
-    "x - sqrt(x**2 + 1)": (-INF, 0, 2, 0),
-    "x*exp(x)": (0, INF, 0, INF),
-    "exp(exp(exp(x)))": (np.e, INF, 0, INF),
-    "log1p(abs(x))": (INF, INF, 0, 0),
-    "sigmoid(x - 1000)": (0, 1, 0, 0),
-    "exp(x)*sigmoid(-x)": (0, 1, 0, 0),
-    "(x + 1)/(x + 2)": (1, 1, 0, 0),
-    "x + sin(x)": (-INF, INF, NAN, NAN),  # f' = 1 + cos(x) has no limit
-    "sin(x)": (NAN, NAN, NAN, NAN),
-    "sqrt(x)": (NAN, INF, NAN, 0),  # undefined for x < 0
-    "log(x)": (NAN, INF, NAN, 0),
-    "sqrt(sin(x))": (NAN, NAN, NAN, NAN),  # undefined at arbitrarily large |x|
-}
 
 
 def same_limit(got, expected) -> bool:

@@ -8,48 +8,14 @@ import json
 
 import numpy as np
 import pytest
-import scipy.special as sc
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activations_core.formula import CustomFormula, FormulaError, evaluate_with_report, parse_formula
 from activations_core.formula_program import FORMAT, OPS, TAIL, formula_program, program_limits, run_program
-from tests.core.formula_grammar import grammar
-
-# The valid formulas of tests/core/test_formula.py, those the lab names, and a few that reach
-# every rewrite and special case of the evaluator (also with a parameter-only argument, where
-# numpy computes on scalars).
-FORMULAS = [
-    # test_formula.py
-    "x * tanh(log(1 + exp(x)))", "x * tanh(softplus(x))", "x * sigmoid(x)", "x / (1 + exp(-x))",
-    "1 / (1 + exp(-x))", "log(1 + exp(x))", "tanh(x)", "max(0, x) + a * min(0, x)", "max(0, x)", "relu(x)",
-    "abs(x)", "erf(x) * x", "log1p(x**2) - sqrt(1 + x**2)", "sinh(x) / cosh(x)**2 + cos(3*x)*sin(x)",
-    "expm1(a*x) / (1 + x**2)**1.5", "x * softplus(-x) - pi * e**2 * x", "max(x, a*x**2) - min(sin(x), cos(x))",
-    "sigmoid(a*x) * x**3 / (1 + x**2)", "sqrt(1 + x**2)**-1 + abs(x)**0.5", "erf(x / sqrt(2)) * exp(-x**2 / 2)",
-    "relu(x - 1)**2 + softplus(x)*a", "log(1 + x**2) * tanh(sinh(x / 4))", "(x**2 + 1)**(1/3) - expm1(-abs(x))",
-    "x^2 / 2 - a*x", "sqrt(x) + a", "x * sigmoid(a * x)", "max(alpha * x, x)", "2*x - (x - 1)", "x^2",
-    "exp(sqrt(2)) * x + a * log(3)", "log(x)", "(-2)**0.5 * x", "x**1.5", "exp(x) * x", "exp(exp(exp(20)))",
-    "x^3 - 2^2*x", "x**(-10) / 0",
-    # the lab's examples
-    "x*sigmoid(a*x)", "max(0,x) + min(0, a*expm1(x))", "log(1+exp(x))", "x*tanh(softplus(x))",
-    # rewrites and special cases
-    "exp(x) / (1 + exp(x))**3", "exp(a) / (1 + exp(a))**2 * x", "1 - tanh(a)**2 + x", "1 - tanh(x)**2",
-    "exp(x) - 1 + x", "log1p(x + 2) + log1p(exp(x))", "x**0 + 1/x + x**-0.5 + x**(1/3)", "erf(a*x) + abs(x - a)",
-]
-PARAM_NAMES = {"max(alpha * x, x)": "alpha"}
-A_VALUES = [None, 0.3, -1.5, 2.0]  # None: the default (1.0)
-
-
-def grid() -> np.ndarray:
-    """About 2,200 points: [-40, 40] densely, |x| from 1e-300 to 1e3 of both signs, +-0, +-inf, NaN."""
-    magnitudes = np.logspace(-300, 3, 300)
-    specials = [0.0, -0.0, 1.0, -1.0, 709.0, 710.0, -745.0, np.inf, -np.inf, np.nan]
-    return np.concatenate([np.linspace(-40.0, 40.0, 1601), magnitudes, -magnitudes, specials])
-
-
-def parsed(text: str) -> CustomFormula:
-    return parse_formula(text, param_name=PARAM_NAMES.get(text, "a"))
+from tests.core.formula_grammar import A_VALUES, FORMULAS, grammar, grid, parsed
+from tests.core.references import OP_KERNELS
 
 
 def params(formula: CustomFormula, a) -> dict:
@@ -57,17 +23,7 @@ def params(formula: CustomFormula, a) -> dict:
 
 
 # ------------------------------------------------------------------- an interpreter of programs
-
-_KERNELS = {
-    "add": np.add, "mul": np.multiply, "div": lambda u, v: u / v, "neg": lambda u: -u, "pow": np.power,
-    "sqrt": np.sqrt, "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "tanh": np.tanh,
-    "sinh": np.sinh, "cosh": np.cosh, "sin": np.sin, "cos": np.cos, "abs": np.abs, "sign": np.sign,
-    "erf": sc.erf, "sigmoid": sc.expit, "max": np.maximum, "min": np.minimum,
-    "softplus": lambda u: np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u))),
-    "greater": lambda u, v: np.where(np.isnan(u) | np.isnan(v), np.nan, np.greater(u, v).astype(float)),
-    "where_nan": lambda y, d: np.where(np.isnan(y), np.nan, d),
-    "gate": lambda b, v: np.where(b == 0.0, 0.0, v),
-}
+# (its numpy function of each op: OP_KERNELS in references.py, written apart from formula_program's)
 
 
 def run(program: dict, x: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +42,7 @@ def run(program: dict, x: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]
             elif op == "powi":
                 values.append(args[0] ** ins["n"])
             else:
-                values.append(_KERNELS[op](*args))
+                values.append(OP_KERNELS[op](*args))
     return tuple(np.array(np.broadcast_to(np.asarray(values[program[key]], dtype=np.float64), x.shape))
                  for key in ("f", "df"))
 
@@ -98,7 +54,7 @@ def same_bits(got: np.ndarray, ref: np.ndarray) -> bool:
 
 
 def test_interpreter_knows_every_op():
-    assert set(_KERNELS) | {"x", "param", "const", "powi"} == set(OPS)
+    assert set(OP_KERNELS) | {"x", "param", "const", "powi"} == set(OPS)
 
 
 def finite_or_nan(x: np.ndarray) -> np.ndarray:

@@ -16,15 +16,14 @@ exact and carries inf, NaN and -0.
 from __future__ import annotations
 
 import json
-import random
 
 import numpy as np
 import pytest
 
-from activations_core.formula import FUNCTIONS, FormulaError, parse_formula
+from activations_core.formula import FormulaError, parse_formula
 from activations_core.formula_program import FORMAT, OPS, formula_program
-from tests.core.test_formula import KNOWN_LIMITS
-from tests.core.test_formula_program import _KERNELS, A_VALUES, FORMULAS, grid, parsed
+from tests.core.formula_grammar import A_VALUES, FORMULAS, grid, parsed, seeded_formulas
+from tests.core.references import KNOWN_LIMITS, OP_KERNELS
 from tests.e2e.harness import ROOT, float64_array, float64_text, module_tab
 
 pytestmark = pytest.mark.e2e
@@ -212,7 +211,7 @@ def test_each_op_has_numpy_semantics_at_special_values(page):
         got = float64_array(result).reshape(x.shape)
         args = [x if name == "x" else a for name in order]
         with np.errstate(all="ignore"):
-            ref = args[0] ** n if op == "powi" else _KERNELS[op](*args)
+            ref = args[0] ** n if op == "powi" else OP_KERNELS[op](*args)
         ref = np.broadcast_to(ref, x.shape)
         problems, _ = _mismatches(x.ravel(), ref.ravel(), got.ravel())
         sign = (ref == 0) & (got == 0) & (np.signbit(ref) != np.signbit(got))
@@ -252,32 +251,10 @@ _LIMITS_RUN = """
 """
 
 
-def _grammar_formulas(count: int, seed: int) -> list[str]:
-    """Formulas of the typed grammar (every function, max/min, + - * /, constant powers), seeded."""
-    rng = random.Random(seed)
-    unary = [name for name, spec in FUNCTIONS.items() if spec.arity == 1]
-
-    def formula(depth: int) -> str:
-        if depth == 0 or rng.random() < 0.3:
-            return rng.choice(["x", "x", "x", "a", "2", "0.5", "3", "pi"])
-        kind = rng.randrange(5)
-        if kind == 0:
-            return f"{rng.choice(unary)}({formula(depth - 1)})"
-        if kind == 1:
-            return f"{rng.choice(['max', 'min'])}({formula(depth - 1)}, {formula(depth - 1)})"
-        if kind == 2:
-            return f"({formula(depth - 1)}) {rng.choice('+-*/')} ({formula(depth - 1)})"
-        if kind == 3:
-            return f"({formula(depth - 1)})**{rng.choice(['2', '3', '-1', '0.5', '(1/3)', '-2'])}"
-        return f"-({formula(depth - 1)})"
-
-    return [formula(4) for _ in range(count)]
-
-
 def test_limits_at_infinity_are_the_cores(page):
     """f(+-inf) and f'(+-inf) are limits found by the same rules on the same tail points in the
-    browser as in Python: for the known limits of tests/core/test_formula.py and 300 random formulas."""
-    texts = list(KNOWN_LIMITS) + _grammar_formulas(300, seed=15)
+    browser as in Python: for the known limits of tests/core/references.py and 300 random formulas."""
+    texts = list(KNOWN_LIMITS) + seeded_formulas(300, seed=15)
     formulas = []
     for text in texts:
         try:
