@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-from streamlit.testing.v1 import AppTest, local_script_runner
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,7 +38,9 @@ EMPTY_PAGE = "import streamlit as st\nst.title('Empty')"
 ROUNDS = 9
 LAB_STEPS = 1000          # SGD steps per training-speed measurement
 _SHARED_SCRIPTS = ScriptCache()
-local_script_runner.ScriptCache = lambda: _SHARED_SCRIPTS  # compiled once, as on the server
+# Compiled once, as on the server: app.py through the script runner, the pages through the pages
+# manager (AppTest gives each its own cache and would compile a page on every run).
+local_script_runner.ScriptCache = app_test.ScriptCache = lambda: _SHARED_SCRIPTS
 
 _ALL = "relu,sigmoid,tanh,leaky_relu,elu,gelu,gelu_tanh,swish,softplus,mish,selu"
 # The costliest link per page (the seed placeholder is replaced by a new seed each round).
