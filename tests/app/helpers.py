@@ -3,11 +3,9 @@ and read what it shows."""
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
-import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,13 +21,6 @@ def open_page(page: str, query: dict[str, str] | None = None, timeout: float = 6
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def plotly_array(value) -> np.ndarray:
-    """A plotly JSON array (a list, None for gaps, or plotly 7's typed {dtype, bdata} block) as numpy."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.array([np.nan if v is None else v for v in value], dtype=float)
 
 
 def figures(at: AppTest) -> list[dict]:

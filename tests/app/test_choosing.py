@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
+from tests.app.helpers import answer, figures, open_page, page_text
+from tests.helpers import plotly_array
 from tests.core.references import REFERENCES, SELU_ALPHA, SELU_LAMBDA
 from tests.helpers import plotly_checked
 from ui import figures_basics

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from activations_core import ACTIVATIONS
-from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
+from tests.app.helpers import answer, figures, open_page, page_text
+from tests.helpers import plotly_array
 
 mp.mp.dps = 40
 PAGE = "curves"

@@ -2,7 +2,6 @@
 the stability comparison, the Jacobian and the questions (each before what answers it), checked
 against 50-digit mpmath."""
 
-import base64
 import re
 
 import mpmath as mp
@@ -11,6 +10,7 @@ import pytest
 
 from activations_core.logits import PRESETS
 from tests.app.helpers import figures, open_page, page_text
+from tests.helpers import plotly_array
 
 mp.mp.dps = 50
 PAGE = "softmax_temperature"
@@ -19,16 +19,6 @@ BOX = "sm_logits_text"
 JUNK = ["", "nan", "inf", "1e309", "-1e309", "abc", "💥", "x" * 5000, "-999", "1,,2"]
 BAD_LOGITS = ["abc", "1,,2", "inf", "x" * 10_000, "5", "1e309", "nan", "", "1, two, 3"]
 RIGHT = {"sm_q_double": "T = 0.5", "sm_q_cold": "One-hot", "sm_q_entropy": "log n", "sm_q_shift": "No"}
-
-
-def _array(value) -> np.ndarray:
-    """A plotly JSON array (a list or a typed {dtype, bdata, shape} block) as numpy."""
-    if isinstance(value, dict):
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        if "shape" in value:
-            array = array.reshape([int(k) for k in str(value["shape"]).split(",")])
-        return array
-    return np.asarray(value, dtype=float)
 
 
 def mp_softmax(z, t=1):
@@ -40,7 +30,7 @@ def mp_softmax(z, t=1):
 
 def _bars(at) -> tuple[list[str], np.ndarray]:
     bar = figures(at)[0]["data"][0]
-    return list(bar["x"]), _array(bar["y"])
+    return list(bar["x"]), plotly_array(bar["y"])
 
 
 def _metrics(at) -> dict[str, str]:
@@ -131,16 +121,16 @@ def test_sweep_plots_every_class_on_a_log_axis_and_marks_t():
     assert fig["layout"]["xaxis"]["type"] == "log"
     lines = [t for t in fig["data"] if t.get("mode") == "lines" and t["name"].startswith("class")]
     assert len(lines) == 3
-    t = _array(lines[0]["x"])
+    t = plotly_array(lines[0]["x"])
     assert t[0] == pytest.approx(0.01) and t[-1] == pytest.approx(100) and t.size == 801
     k = 500
     ref = mp_softmax(["2.0", "1.0", "0.1"], t[k])
     for line, p in zip(lines, ref):
-        assert _array(line["y"])[k] == pytest.approx(float(p), rel=1e-13)
+        assert plotly_array(line["y"])[k] == pytest.approx(float(p), rel=1e-13)
     marks = next(tr for tr in fig["data"] if tr.get("mode") == "markers")
-    assert _array(marks["x"]).tolist() == [0.25] * 3
+    assert plotly_array(marks["x"]).tolist() == [0.25] * 3
     expected = [float(p) for p in mp_softmax(["2.0", "1.0", "0.1"], "0.25")]
-    np.testing.assert_allclose(_array(marks["y"]), expected, rtol=1e-14)
+    np.testing.assert_allclose(plotly_array(marks["y"]), expected, rtol=1e-14)
     assert fig["layout"]["shapes"][0]["x0"] == 0.25
 
 
@@ -287,7 +277,7 @@ def test_huge_logits_naive_overflows_while_stable_is_exact():
 def test_jacobian_heatmap_is_diag_p_minus_ppt_with_a_symmetric_range():
     at = open_page(PAGE, {"sm_logits": "1, 0.5, -1, 2", "sm_t": "2.0"})
     heat = figures(at)[-1]["data"][0]  # the last chart, whichever questions are answered
-    z = _array(heat["z"])
+    z = plotly_array(heat["z"])
     p = mp_softmax([1, 0.5, -1, 2], 2)
     expected = [[float(p[i] * ((i == j) - p[j])) for j in range(4)] for i in range(4)]
     np.testing.assert_allclose(z, expected, rtol=1e-13, atol=1e-17)

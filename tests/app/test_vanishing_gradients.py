@@ -3,7 +3,6 @@ the questions, each before what answers it (checked against a measurement writte
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 from fractions import Fraction
@@ -13,6 +12,7 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from tests.app.helpers import answer, figures, open_page, page_text
+from tests.helpers import plotly_array
 from ui.figures_depth import sci
 
 PAGE = "vanishing_gradients"
@@ -27,18 +27,9 @@ MEASURED = (GRADIENTS, HISTOGRAMS, SATURATION)
 RIGHT = {"vg_q_bound": "about 10⁻⁶", "vg_q_init": "He", "vg_q_zeros": "about 50%", "vg_q_xavier": "Tanh"}
 
 
-def _array(value) -> np.ndarray:
-    """A plotly JSON array (a list, or a typed {dtype, bdata, shape} block) as numpy."""
-    if isinstance(value, dict):
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
-        shape = [int(n) for n in value.get("shape", str(flat.size)).split(",")]
-        return flat.reshape(shape)
-    return np.asarray([np.nan if v is None else v for v in value], dtype=float)
-
-
 def _trace(fig: dict, name_start: str) -> tuple[np.ndarray, np.ndarray]:
     trace = next(t for t in fig["data"] if t.get("name", "").startswith(name_start))
-    return _array(trace["x"]), _array(trace["y"])
+    return plotly_array(trace["x"]), plotly_array(trace["y"])
 
 
 def _text(at) -> str:
@@ -201,10 +192,10 @@ def test_histogram_scale_choice_rescales_each_layer():
     """ReLU with N(0, 1) weights at width 128 grows ~8x per layer: on a shared axis every layer but
     the last few sits in the first bin; divided by its std, every layer keeps ReLU's shape."""
     at = open_page(PAGE, {"vg_act": "relu", "vg_init": "normal", "vg_width": "128"})
-    shared = _array(_chart(at, HISTOGRAMS)["data"][0]["z"])
+    shared = plotly_array(_chart(at, HISTOGRAMS)["data"][0]["z"])
     assert "standard deviations range from" in " ".join(c.value for c in at.caption)
     at.radio(key="vg_hist").set_value("scaled").run()
-    scaled = _array(_chart(at, HISTOGRAMS)["data"][0]["z"])
+    scaled = plotly_array(_chart(at, HISTOGRAMS)["data"][0]["z"])
     assert at.query_params["vg_hist"] == "scaled"
     assert shared.shape == scaled.shape == (20, 40)
     assert shared[0, 0] == 1.0  # layer 1 entirely in the first bin of the shared axis

@@ -9,7 +9,8 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core import nonlinearity as nl
-from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
+from tests.app.helpers import answer, figures, open_page, page_text
+from tests.helpers import plotly_array
 from tests.core.references import exact_kinks
 from tests.helpers import plotly_checked
 from ui import figures_basics

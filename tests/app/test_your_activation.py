@@ -7,7 +7,8 @@ import pytest
 
 from activations_core import ACTIVATIONS
 from activations_core.formula import parse_formula
-from tests.app.helpers import answer, figures, open_page, page_text, plotly_array
+from tests.app.helpers import answer, figures, open_page, page_text
+from tests.helpers import plotly_array
 from ui.catalog import ARRIVAL_FORMULA
 
 MISH = "x * tanh(log(1 + exp(x)))"
