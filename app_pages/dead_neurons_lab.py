@@ -23,6 +23,7 @@ from ui.catalog import FORMULA, activation_choices, parsed_formula
 from ui.chart import csv_download
 from ui.lab_component import LabRun, runs_from_sync, show_live_lab
 from ui.lab_tables import run_tables
+from ui.measured import trained_run
 from ui.presenter import presenting, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
@@ -172,15 +173,12 @@ def answer_work() -> float:
 
 
 def trained(name: str, steps: int):
-    """Run ``name`` trained ``steps`` from the start on screen, continuing the longest shorter run
-    already trained for this run id (kept, so a repeat is free)."""
-    if ss.get("lab_trained", (None,))[0] != ss.lab_run_id:
-        ss.lab_trained = (ss.lab_run_id, {0: dict(ss.lab_start)})
-    by_steps = ss.lab_trained[1]
-    if name not in by_steps.get(steps, {}):
-        done = max(k for k, runs in by_steps.items() if k < steps and name in runs)
-        by_steps.setdefault(steps, {})[name] = train_steps(by_steps[done][name], data, steps - done)
-    return by_steps[steps][name]
+    """Run ``name`` trained ``steps`` from the start on screen (shared by the sessions that started
+    the same run: the run id names the data, seed and settings, the rest names what it leaves out)."""
+    start = ss.lab_start[name]
+    typed = ss[FORMULA.key] if start.config.activation_name not in ACTIVATIONS else ""
+    live = tuple(getattr(start.config, field) for field in live_fields)
+    return trained_run((ss.lab_run_id, name, typed, live), start, data, steps)
 
 
 def revived_by_layer(name: str) -> list[tuple[int, int]]:

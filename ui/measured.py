@@ -8,12 +8,16 @@ pickled copy. The values are results nobody changes; the arrays in them are made
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from activations_core import depth as dp
 from activations_core import nonlinearity as nl
+from activations_core.datasets import Dataset
+from activations_core.network import NetState, train_steps
 from ui.catalog import activation_choices
 
 
@@ -40,3 +44,27 @@ def depth_profile(name: str, formula: str, params: tuple, seed: int, depths: tup
     """Kinks and bend of the 1-D network for every depth (``formula`` as above)."""
     return _read_only(nl.depth_profile(activation_choices()[name], dict(params), seed, depths, width,
                                        x_lo, x_hi))
+
+
+MAX_TRAINED_RUNS = 128  # a few hundred kB at the lab's largest answerable size
+_trained: OrderedDict[tuple, NetState] = OrderedDict()  # (run key, steps) -> state, oldest first
+_trained_lock = threading.Lock()
+
+
+def trained_run(key: tuple, start: NetState, data: Dataset, steps: int) -> NetState:
+    """``start`` (a run at step 0) trained ``steps`` on ``data``, continuing the longest shorter
+    run kept, shared by every session: a class opening the lab with the same settings trains it
+    once. ``key`` must tell apart everything ``start`` and ``data`` hold (settings, seed, a typed
+    formula's text). train_steps never changes the state it is given."""
+    with _trained_lock:
+        done = max((k for (kk, k) in _trained if kk == key and k <= steps), default=None)
+        if done == steps:
+            _trained.move_to_end((key, steps))
+            return _trained[(key, steps)]
+        begin = start if done is None else _trained[(key, done)]
+    state = train_steps(begin, data, steps - (done or 0))  # outside the lock: other sessions go on
+    with _trained_lock:
+        _trained[(key, steps)] = state
+        while len(_trained) > MAX_TRAINED_RUNS:
+            _trained.popitem(last=False)
+    return state

@@ -9,6 +9,7 @@ import pytest
 from activations_core.datasets import make_dataset
 from activations_core.network import train_steps
 from tests.app.helpers import open_page, page_text
+from ui import measured
 
 
 def _button(at, label):
@@ -211,4 +212,27 @@ def test_a_network_too_large_to_train_on_the_server_keeps_its_step_0_question():
     keys = {r.key for r in at.radio}
     assert "lab_q2_choice" in keys and "lab_q1_choice" not in keys and "lab_q3_choice" not in keys
     assert any("watch the lab above answer them" in c.value for c in at.caption)
-    assert "lab_trained" not in at.session_state  # nothing was trained for the questions
+    run_id = at.session_state["lab_run_id"]
+    assert not [key for key in measured._trained if key[0][0] == run_id]  # nothing trained for them
+
+
+def test_a_class_opening_the_lab_trains_the_questions_runs_once(monkeypatch):
+    """The third question is asked only if a first-layer neuron is dead at step 20, which takes
+    training: the first student to open a run pays for it, the next ones with the same settings
+    reuse it (and a new seed is a new run)."""
+    calls = []
+    monkeypatch.setattr(measured, "train_steps", lambda *a: calls.append(a[2]) or train_steps(*a))
+    link = {"lab_seed": "424242"}
+    first, second = open_page("dead_neurons_lab", link), open_page("dead_neurons_lab", link)
+    assert calls == [20]
+    assert {r.key for r in first.radio} == {r.key for r in second.radio}
+    open_page("dead_neurons_lab", {"lab_seed": "424243"})
+    assert calls == [20, 20]
+    # a lesson with dead first-layer neurons asks the third question; its answer continues the
+    # 20 steps already trained (test_questions_are_answered_from_the_network_on_screen checks that
+    # the answers equal training from step 0)
+    second.button(key="lab_lesson_lr_too_high").click().run()
+    assert calls[2:] == [20]
+    second.radio(key="lab_q3_choice").set_value("No").run()
+    second.button(key="lab_q3_reveal").click().run()
+    assert calls[2:] == [20, 280]
