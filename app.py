@@ -1,29 +1,48 @@
 """Activation Lab: the router. Each page is one short script in app_pages/; this file only frames them."""
 
+import sys
+
 import streamlit as st
 
 from ui import catalog, chart, presenter, state
 
+# One server process runs every session's script in a thread of its own and sends what the scripts
+# draw from one event-loop thread, all under one GIL. A thread that gives the GIL up (to send a
+# message, to look at a file) waits for it until the holder lets go, by default up to 5 ms; the
+# event loop gives it up for every element it sends, so with a class on the server each page
+# reached the browser seconds late while the CPU had room. 0.5 ms: a class of 100 on the 2-core
+# machine, p95 3.4 s -> 1.2 s (bench/load_protocol.py, README). Set on every run: it costs nothing.
+SWITCH_INTERVAL = 0.0005  # seconds
+sys.setswitchinterval(SWITCH_INTERVAL)
+
 st.set_page_config(page_title="Activation Lab", page_icon=":material/ssid_chart:", layout="wide")
 state.start_run()
 
-PAGES = {
-    "Learn": [
-        st.Page("app_pages/why_nonlinearity.py", title="Why non-linearity?", icon=":material/timeline:",
-                default=True),
-        st.Page("app_pages/curves.py", title="Curves and derivatives", icon=":material/show_chart:"),
-        st.Page("app_pages/choosing.py", title="Choosing an activation", icon=":material/checklist:"),
-        st.Page("app_pages/softmax_temperature.py", title="Softmax temperature",
-                icon=":material/thermostat:"),
-        st.Page("app_pages/vanishing_gradients.py", title="Vanishing gradients",
-                icon=":material/trending_down:"),
-    ],
-    "Experiment": [
-        st.Page("app_pages/dead_neurons_lab.py", title="Dead-neuron lab", icon=":material/science:"),
-        st.Page("app_pages/your_activation.py", title="Design your own", icon=":material/function:"),
-    ],
-}
-page = st.navigation(PAGES)
+
+def pages() -> dict[str, list]:
+    """The pages by section, made once per session: st.Page looks its file up on the disk, and
+    every such call lets the server's other threads take the GIL (see SWITCH_INTERVAL)."""
+    if "app_pages" not in st.session_state:
+        st.session_state.app_pages = {
+            "Learn": [
+                st.Page("app_pages/why_nonlinearity.py", title="Why non-linearity?", icon=":material/timeline:",
+                        default=True),
+                st.Page("app_pages/curves.py", title="Curves and derivatives", icon=":material/show_chart:"),
+                st.Page("app_pages/choosing.py", title="Choosing an activation", icon=":material/checklist:"),
+                st.Page("app_pages/softmax_temperature.py", title="Softmax temperature",
+                        icon=":material/thermostat:"),
+                st.Page("app_pages/vanishing_gradients.py", title="Vanishing gradients",
+                        icon=":material/trending_down:"),
+            ],
+            "Experiment": [
+                st.Page("app_pages/dead_neurons_lab.py", title="Dead-neuron lab", icon=":material/science:"),
+                st.Page("app_pages/your_activation.py", title="Design your own", icon=":material/function:"),
+            ],
+        }
+    return st.session_state.app_pages
+
+
+page = st.navigation(pages())
 
 with st.sidebar:
     state.bind_url(presenter.PARAMS + (catalog.FORMULA,))
