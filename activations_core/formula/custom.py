@@ -11,7 +11,7 @@ import sympy as sp
 
 from activations_core.functions import Activation, Param
 
-from .evaluate import _evaluate, _scalar_or_array
+from .evaluate import evaluate_expression, scalar_or_array
 from .text import DEFAULT_PARAM, MAX_MEMO
 
 
@@ -86,7 +86,7 @@ class CustomFormula:
             found = self._memo.setdefault(key, program_limits(self.program(), a))
         return found
 
-    def _with_limits(self, values: np.ndarray, x, a: float, key: str) -> np.ndarray:
+    def with_limits(self, values: np.ndarray, x, a: float, key: str) -> np.ndarray:
         """values with f(+-inf) (key "f") or f'(+-inf) ("df") set to their limits."""
         x = np.asarray(x, dtype=np.float64)
         infinite = np.isinf(x)
@@ -105,21 +105,21 @@ class CustomFormula:
         if runner is not None:
             return runner(key, np.asarray(x, dtype=np.float64), a)
         param = sp.Symbol(self.param_name)  # a hand-made formula the ops cannot express
-        y, _ = _evaluate(self.expression, x, param, a)
+        y, _ = evaluate_expression(self.expression, x, param, a)
         if key == "f":
             return y
-        dy, _ = _evaluate(self.derivative, x, param, a)
+        dy, _ = evaluate_expression(self.derivative, x, param, a)
         return np.where(np.isnan(y), np.nan, dy)
 
     def fn(self, x, **params):
         """f(x) as float64 (np.float64 for a scalar x); NaN where undefined; at +-inf, the limit."""
         a = self._param_value(params)
-        return _scalar_or_array(self._with_limits(self._values(x, a, "f"), x, a, "f"), x)
+        return scalar_or_array(self.with_limits(self._values(x, a, "f"), x, a, "f"), x)
 
     def dfn(self, x, **params):
         """f'(x) from the symbolic derivative; NaN wherever f(x) is NaN; at +-inf, the limit."""
         a = self._param_value(params)
-        return _scalar_or_array(self._with_limits(self._values(x, a, "df"), x, a, "df"), x)
+        return scalar_or_array(self.with_limits(self._values(x, a, "df"), x, a, "df"), x)
 
     def to_activation(self, display_name: str = "Custom", a_default: float = DEFAULT_PARAM,
                       a_min: float = -5.0, a_max: float = 5.0, a_step: float = 0.05) -> Activation:

@@ -258,7 +258,7 @@ class Evaluator:
         return result
 
 
-def _evaluate(expr, x, param: sp.Symbol, a: float, track: bool = False):
+def evaluate_expression(expr, x, param: sp.Symbol, a: float, track: bool = False):
     """(values with x's shape, evaluator) of a SymPy tree at x, under np.errstate(all='ignore')."""
     x = np.asarray(x, dtype=np.float64)
     evaluator = Evaluator({X: x, param: np.float64(a)}, x.shape, track)
@@ -268,5 +268,6 @@ def _evaluate(expr, x, param: sp.Symbol, a: float, track: bool = False):
     return value, evaluator
 
 
-def _scalar_or_array(value: np.ndarray, x) -> np.ndarray | np.float64:
+def scalar_or_array(value: np.ndarray, x) -> np.ndarray | np.float64:
+    """The np.float64 in value when x is a scalar (value then has shape ()), else value itself."""
     return value[()] if np.ndim(x) == 0 else value

@@ -22,7 +22,7 @@ def _number_tex(value: int | float) -> str:
     return power if mantissa in ("1", "1.0") else rf"{mantissa.removesuffix('.0')} \cdot {power}"
 
 
-class _LatexWriter:
+class LatexWriter:
     """LaTeX of the formula as typed (operand order and grouping kept)."""
 
     def __init__(self, param_name: str):

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from .custom import CustomFormula
-from .evaluate import _evaluate, _scalar_or_array
+from .evaluate import evaluate_expression, scalar_or_array
 from .text import DEFAULT_PARAM
 
 
@@ -84,10 +84,10 @@ def evaluate_with_report(formula: CustomFormula, x, a: float | None = None):
     x = np.asarray(x, dtype=np.float64)
     param = sp.Symbol(formula.param_name)
     a = DEFAULT_PARAM if a is None else float(a)
-    y, f_eval = _evaluate(formula.expression, x, param, a, track=True)
-    dy, df_eval = _evaluate(formula.derivative, x, param, a, track=True)
+    y, f_eval = evaluate_expression(formula.expression, x, param, a, track=True)
+    dy, df_eval = evaluate_expression(formula.derivative, x, param, a, track=True)
     dy = np.where(np.isnan(y), np.nan, dy)
-    y, dy = formula._with_limits(y, x, a, "f"), formula._with_limits(dy, x, a, "df")
+    y, dy = formula.with_limits(y, x, a, "f"), formula.with_limits(dy, x, a, "df")
     infinite = np.isinf(x)
     if infinite.any():  # at +-inf a NaN is a missing limit (say why), an infinite limit no problem
         limits = formula.limits(a)
@@ -99,7 +99,7 @@ def evaluate_with_report(formula: CustomFormula, x, a: float | None = None):
     finite_or_limit = ~(infinite & np.isinf(y))
     problems = (_problems("f", y, x, finite_or_limit, f_eval)
                 + _problems("f'", dy, x, ~np.isnan(y) & ~(infinite & np.isinf(dy)), df_eval))
-    return _scalar_or_array(y, x), _scalar_or_array(dy, x), EvaluationReport(tuple(problems))
+    return scalar_or_array(y, x), scalar_or_array(dy, x), EvaluationReport(tuple(problems))
 
 
 def _limit_cause(reason: str, plus: bool) -> str:

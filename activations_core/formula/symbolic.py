@@ -8,9 +8,9 @@ import ast
 import numpy as np
 import sympy as sp
 
-from .evaluate import _evaluate
+from .evaluate import evaluate_expression
 from .functions import FUNCTIONS, UnevaluatedConstant, UnevaluatedFunction, X
-from .latex import _LatexWriter
+from .latex import LatexWriter
 from .text import FormulaError
 
 
@@ -24,7 +24,7 @@ def _power(base, exponent):
     return sp.Pow(base, exponent, evaluate=False)
 
 
-def _differentiate(expr):
+def differentiate(expr):
     """d expr / dx by the sum, product, power and chain rules.
 
     A constant power uses n b^(n-1) b': SymPy's own rule, b^n (n b' / b), divides by the base and
@@ -36,26 +36,26 @@ def _differentiate(expr):
     if expr == X:
         return sp.S.One
     if isinstance(expr, sp.Add):
-        return sp.Add(*(_differentiate(term) for term in expr.args))
+        return sp.Add(*(differentiate(term) for term in expr.args))
     if isinstance(expr, sp.Mul):
         factors = expr.args
-        return sp.Add(*(sp.Mul(*factors[:i], _differentiate(f), *factors[i + 1:])
+        return sp.Add(*(sp.Mul(*factors[:i], differentiate(f), *factors[i + 1:])
                         for i, f in enumerate(factors) if f.has(X)))
     if isinstance(expr, sp.Pow) and not expr.exp.has(X):
         base, exponent = expr.args
-        return sp.Mul(exponent, _power(base, exponent - 1), _differentiate(base))
+        return sp.Mul(exponent, _power(base, exponent - 1), differentiate(base))
     if isinstance(expr, UnevaluatedFunction):
-        return sp.Add(*(sp.Mul(expr.fdiff(i + 1), _differentiate(arg))
+        return sp.Add(*(sp.Mul(expr.fdiff(i + 1), differentiate(arg))
                         for i, arg in enumerate(expr.args) if arg.has(X)))
     return sp.diff(expr, X)  # nothing the builder makes reaches here; SymPy's rule as a fallback
 
 
-class _Builder:
+class SympyBuilder:
     """Validated ast -> SymPy. Functions and powers stay unevaluated (SymPy would rewrite
     tanh(log(u)) as (u^2-1)/(u^2+1)); constant sub-formulas are folded only when that is exact
     arithmetic, otherwise they become UnevaluatedConstant."""
 
-    def __init__(self, param: sp.Symbol, exponents: dict, writer: _LatexWriter):
+    def __init__(self, param: sp.Symbol, exponents: dict, writer: LatexWriter):
         self.param, self.exponents, self.writer = param, exponents, writer
         self.variables = {"x", param.name}
         self.symbols = {"x": X, param.name: param, "pi": sp.pi, "e": sp.E}
@@ -108,7 +108,7 @@ class _Builder:
 
     def opaque(self, node: ast.AST) -> UnevaluatedConstant:
         inner = self.unevaluated(node)
-        value, evaluator = _evaluate(inner, 0.0, self.param, 0.0, track=True)
+        value, evaluator = evaluate_expression(inner, 0.0, self.param, 0.0, track=True)
         cause = None
         if not np.isfinite(value):
             recorded = evaluator.causes[int(evaluator.cause)] if evaluator.cause >= 0 else "an undefined operation"

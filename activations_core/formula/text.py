@@ -15,7 +15,7 @@ MAX_EXPONENT = 10  # |exponent| of **
 MAX_CONSTANT = 1e6  # |number| typed
 MAX_MEMO = 32  # limits at +-inf kept per formula (one per parameter value)
 DEFAULT_PARAM = 1.0
-_RESERVED = ("x", "pi", "e")
+RESERVED_NAMES = ("x", "pi", "e")  # names a formula may use that no parameter may take
 
 
 class FormulaError(ValueError):
@@ -63,7 +63,7 @@ def _check_characters(text: str) -> None:
         raise FormulaError(f"The character {shown} at position {index + 1} is not allowed: {hint}.")
 
 
-def _prepare(text: object) -> tuple[str, str, int]:
+def prepare_text(text: object) -> tuple[str, str, int]:
     """(stripped text, text with ^ written as **, number of leading spaces), after the length and
     character checks."""
     if not isinstance(text, str):
@@ -77,7 +77,7 @@ def _prepare(text: object) -> tuple[str, str, int]:
     return stripped, stripped.replace("^", "**"), len(text) - len(text.lstrip())
 
 
-def _typed_position(stripped: str, column: int, lead: int) -> int:
+def typed_position(stripped: str, column: int, lead: int) -> int:
     """1-based position in the typed text of a 1-based column in the stripped ^ -> ** text."""
     extra = 0
     for index, char in enumerate(stripped):
@@ -102,11 +102,11 @@ def _syntax_message(err: SyntaxError, stripped: str, lead: int) -> str:
         msg = "the formula ends too early (something is missing after the last operator)"
     elif "invalid syntax" in msg:
         msg = "an operator may be missing (e.g. * between two terms) or be misplaced"
-    where = "at the end" if at_end else f"at position {_typed_position(stripped, err.offset, lead)}"
+    where = "at the end" if at_end else f"at position {typed_position(stripped, err.offset, lead)}"
     return f"Cannot read the formula {where}: {msg}."
 
 
-def _parse_tree(stripped: str, source: str, lead: int) -> ast.Expression:
+def parse_tree(stripped: str, source: str, lead: int) -> ast.Expression:
     """ast.parse in eval mode, every failure turned into FormulaError."""
     try:
         return ast.parse(source, mode="eval")

@@ -17,7 +17,7 @@ from .text import (
     MAX_EXPONENT,
     MAX_NODES,
     MAX_POWER_NESTING,
-    _typed_position,
+    typed_position,
 )
 
 
@@ -47,7 +47,7 @@ _OPERATOR_HINTS = {
 _BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 
 
-class _Validator:
+class TreeValidator:
     """Iterative whitelist walk: node count, depth, names, calls, constants and exponents."""
 
     def __init__(self, stripped: str, lead: int, param_name: str):
@@ -58,7 +58,7 @@ class _Validator:
 
     def where(self, node: ast.AST) -> str:
         column = getattr(node, "col_offset", None)
-        return "" if column is None else f" (at position {_typed_position(self.stripped, column + 1, self.lead)})"
+        return "" if column is None else f" (at position {typed_position(self.stripped, column + 1, self.lead)})"
 
     def fail(self, node: ast.AST, message: str) -> None:
         raise FormulaError(f"{message}{self.where(node)}.")
