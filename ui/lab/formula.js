@@ -48,7 +48,7 @@ function formula_min(u, v) {
   return u < v ? u : v;
 }
 
-/** formula/evaluate.py's _softplus: max(u, 0) + log1p(e^-|u|), exact and never overflowing. */
+/** formula/evaluate.py's softplus: max(u, 0) + log1p(e^-|u|), exact and never overflowing. */
 function formula_softplus(u) {
   return formula_max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)));
 }
@@ -60,7 +60,7 @@ function formula_sign(u) {
   return u === 0 ? 0.0 : NaN;
 }
 
-/** formula/evaluate.py's _greater: [u > v] as 1/0, NaN if either is NaN. */
+/** formula/evaluate.py's iverson_greater: [u > v] as 1/0, NaN if either is NaN. */
 function formula_greater(u, v) {
   if (u !== u || v !== v) return NaN;
   return u > v ? 1.0 : 0.0;
@@ -71,7 +71,7 @@ function formula_whereNan(y, d) {
   return y !== y ? NaN : d;
 }
 
-/** formula._gate: 0 where the bracket b is 0 (an inactive branch), else v. */
+/** formula/evaluate.py's gate: 0 where the bracket b is 0 (an inactive branch), else v. */
 function formula_gate(b, v) {
   return b === 0 ? 0 : v;
 }
