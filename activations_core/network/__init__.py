@@ -42,7 +42,6 @@ neuron_activity, loss_and_gradients) and ``export`` (to_json_dict, from_json_dic
 Every name the single module ``network.py`` offered is importable from here as before.
 """
 
-from . import train
 from .config import (
     MAX_ABS_BIAS_INIT,
     MAX_BATCH_SIZE,
@@ -70,8 +69,6 @@ from .inference import (
 )
 from .model import BN_EPS, BN_MOMENTUM, HISTORY_CAP, N_INPUTS, History, NetState, init_network, parameter_arrays
 from .train import MAX_STEPS_PER_CALL, epoch_order, train_steps
-
-_minibatch = train._minibatch  # tests/core/test_network.py imports it from here
 
 __all__ = [
     "HISTORY_CAP",

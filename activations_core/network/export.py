@@ -13,7 +13,7 @@ from ..checks import check_int
 from ..datasets import Dataset
 from ..functions import Activation
 from .config import NetConfig, saturation_window
-from .model import METRICS, History, NetState, check_data, init_network
+from .model import ARRAY_FIELDS, METRICS, History, NetState, check_data, init_network
 
 __all__ = [
     "browser_spec",
@@ -60,13 +60,7 @@ def to_json_dict(state: NetState) -> dict:
         "diverged": state.diverged,
         "dead_criterion": state.dead_criterion,
         "layer_sizes": list(state.layer_sizes),
-        "weights": [_json_numbers(w) for w in state.weights],
-        "biases": [_json_numbers(b) for b in state.biases],
-        "gammas": [_json_numbers(g) for g in state.gammas],
-        "betas": [_json_numbers(b) for b in state.betas],
-        "running_means": [_json_numbers(m) for m in state.running_means],
-        "running_vars": [_json_numbers(v) for v in state.running_vars],
-        "velocities": [_json_numbers(v) for v in state.velocities],
+        **{name: [_json_numbers(a) for a in getattr(state, name)] for name in ARRAY_FIELDS},
         "history": {
             "every": history.every,
             "step": history.step.tolist(),
@@ -114,12 +108,11 @@ def from_json_dict(data: dict, activation: Activation | None = None) -> NetState
             dead_fraction=_array(h["dead_fraction"]).reshape(-1, width),
             dead_overall=_array(h["dead_overall"]),
         )
-        names = ("weights", "biases", "gammas", "betas", "running_means", "running_vars", "velocities")
         arrays = {
             name: tuple(
                 _array(a).reshape(ref.shape) for a, ref in zip(data[name], getattr(state, name), strict=True)
             )
-            for name in names
+            for name in ARRAY_FIELDS
         }
         step = check_int("step", data["step"], 0, config.max_steps)
         return dataclasses.replace(

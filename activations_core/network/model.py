@@ -18,6 +18,7 @@ from ..depth import init_std
 from .config import NetConfig, dead_criterion, saturation_window
 
 __all__ = [
+    "ARRAY_FIELDS",
     "BN_EPS",
     "BN_MOMENTUM",
     "HISTORY_CAP",
@@ -34,6 +35,7 @@ __all__ = [
     "inactive_flags",
     "init_network",
     "mean_loss",
+    "net_state",
     "numerics",
     "parameter_arrays",
     "working_net",
@@ -51,6 +53,9 @@ N_INPUTS = 2
 
 
 METRICS = ("train_loss", "train_acc", "test_loss", "test_acc")
+# The fields of NetState (tuples) and WorkingNet (lists) that hold arrays, one per layer, in order:
+# working_net, net_state and the JSON export (export.py) go through them by this list
+ARRAY_FIELDS = ("weights", "biases", "gammas", "betas", "running_means", "running_vars", "velocities")
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +130,7 @@ class NetState:
         return (N_INPUTS, *self.config.hidden, 1)
 
 
-def parameter_arrays(state: NetState) -> list[np.ndarray]:
+def parameter_arrays(state: NetState | WorkingNet) -> list[np.ndarray]:
     """The trainable arrays in a fixed order: weights, biases, then batch norm's gammas and betas."""
     return [*state.weights, *state.biases, *state.gammas, *state.betas]
 
@@ -154,7 +159,8 @@ def init_network(config: NetConfig, seed: int = 0) -> NetState:
     velocities = tuple(np.zeros_like(p) for p in (*weights, *biases, *gammas, *betas))
     history = History(dead_fraction=np.zeros((0, len(config.hidden))))
     return NetState(
-        config, seed, 0, weights, biases, gammas, betas, running_means, running_vars, velocities, history
+        config, seed, 0, weights=weights, biases=biases, gammas=gammas, betas=betas, running_means=running_means,
+        running_vars=running_vars, velocities=velocities, history=history,
     )
 
 
@@ -194,14 +200,20 @@ def working_net(state: NetState, copy: bool) -> WorkingNet:
         fn=act.fn,
         dfn=act.dfn,
         act_params=state.config.resolved_params(),
-        weights=take(state.weights),
-        biases=take(state.biases),
-        gammas=take(state.gammas),
-        betas=take(state.betas),
-        running_means=take(state.running_means),
-        running_vars=take(state.running_vars),
-        velocities=take(state.velocities),
         saturation=saturation_window(state.config.activation),
+        **{name: take(getattr(state, name)) for name in ARRAY_FIELDS},
+    )
+
+
+def net_state(net: WorkingNet, seed: int, step: int, history: History, diverged: bool) -> NetState:
+    """The NetState of a WorkingNet's arrays (as tuples: the lists are not copied, nor their arrays)."""
+    return NetState(
+        config=net.config,
+        seed=seed,
+        step=step,
+        history=history,
+        diverged=diverged,
+        **{name: tuple(getattr(net, name)) for name in ARRAY_FIELDS},
     )
 
 

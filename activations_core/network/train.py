@@ -23,13 +23,16 @@ from .model import (
     forward,
     inactive_flags,
     mean_loss,
+    net_state,
     numerics,
+    parameter_arrays,
     working_net,
 )
 
 __all__ = [
     "MAX_STEPS_PER_CALL",
     "epoch_order",
+    "minibatch_rows",
     "train_steps",
 ]
 
@@ -109,8 +112,7 @@ def _merged_history(old: History, rows: list[tuple[int, tuple]], last_step: int)
 def _sgd_update(net: WorkingNet, grads: list[np.ndarray]):
     """v = m v + g; p -= lr v (plain p -= lr g when m = 0)."""
     lr, momentum = net.config.learning_rate, net.config.momentum
-    params = [*net.weights, *net.biases, *net.gammas, *net.betas]
-    for p, v, g in zip(params, net.velocities, grads):
+    for p, v, g in zip(parameter_arrays(net), net.velocities, grads):
         if momentum:
             v *= momentum
             v += g
@@ -185,7 +187,7 @@ def epoch_order(seed: int, epoch: int, n_train: int) -> np.ndarray:
     return np.argsort(keys, kind="stable")
 
 
-def _minibatch(seed: int, step: int, n_train: int, batch: int, cache: dict) -> np.ndarray:
+def minibatch_rows(seed: int, step: int, n_train: int, batch: int, cache: dict) -> np.ndarray:
     """Row indices of the minibatch for update ``step``: ``epoch_order``, cut in consecutive batches."""
     epoch, index = divmod(step, n_train // batch)
     if cache.get("epoch") != epoch:
@@ -215,7 +217,7 @@ def _train(state: NetState, data: Dataset, n_steps: int, time_budget: float | No
         due = step % _grid_every(step) == 0 and step not in recorded
         if due and not reuse:  # before the training pass, which moves the running statistics
             rows.append((step, _evaluate_row(net, data, signs)))
-        picked = None if full_batch else _minibatch(state.seed, step, len(y), batch, cache)
+        picked = None if full_batch else minibatch_rows(state.seed, step, len(y), batch, cache)
         Xb, yb, sign_b = (X, y, signs[0]) if full_batch else (X[picked], y[picked], signs[0][picked])
         layers, logits = forward(net, Xb, batch_stats=bool(net.gammas), slopes=True)
         if due and reuse:
@@ -231,17 +233,4 @@ def _train(state: NetState, data: Dataset, n_steps: int, time_budget: float | No
     if step not in recorded and (not rows or rows[-1][0] != step):
         rows.append((step, _evaluate_row(net, data, signs)))
     history = _merged_history(state.history, rows, step)
-    return NetState(
-        config=state.config,
-        seed=state.seed,
-        step=step,
-        weights=tuple(net.weights),
-        biases=tuple(net.biases),
-        gammas=tuple(net.gammas),
-        betas=tuple(net.betas),
-        running_means=tuple(net.running_means),
-        running_vars=tuple(net.running_vars),
-        velocities=tuple(net.velocities),
-        history=history,
-        diverged=diverged or not math.isfinite(history.train_loss[-1]),
-    )
+    return net_state(net, state.seed, step, history, diverged or not math.isfinite(history.train_loss[-1]))

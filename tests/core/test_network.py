@@ -30,6 +30,7 @@ from activations_core.network import (
     to_json_dict,
     train_steps,
 )
+from activations_core.network.model import ARRAY_FIELDS, net_state, working_net
 
 
 
@@ -344,12 +345,24 @@ def test_neuron_activity_mean_abs_matches_reference(preset_runs):
 
 
 def assert_same_run(a, b):
-    for name in ("weights", "biases", "gammas", "betas", "running_means", "running_vars", "velocities"):
+    for name in ARRAY_FIELDS:
         for x, y in zip(getattr(a, name), getattr(b, name), strict=True):
             assert np.array_equal(x, y), name
     for name in ("step", "train_loss", "train_acc", "test_loss", "test_acc", "dead_fraction", "dead_overall"):
         assert np.array_equal(getattr(a.history, name), getattr(b.history, name)), name
     assert (a.step, a.history.every, a.diverged) == (b.step, b.history.every, b.diverged)
+
+
+def test_array_fields_are_the_array_fields_of_net_state_and_working_net():
+    """working_net, net_state and the JSON export go through ARRAY_FIELDS: every array field is in it, in order."""
+    state = init_network(NetConfig(batch_norm=True, momentum=0.5), seed=2)
+    net = working_net(state, copy=False)
+    for record, kind in ((state, tuple), (net, list)):
+        names = [f.name for f in dataclasses.fields(record) if isinstance(getattr(record, f.name), kind)]
+        assert tuple(names) == ARRAY_FIELDS, type(record).__name__
+    back = net_state(net, state.seed, state.step, state.history, state.diverged)
+    assert back.config is state.config and back.history is state.history
+    assert_same_run(back, state)
 
 
 CONFIGS = [
@@ -390,12 +403,12 @@ def test_train_steps_leaves_its_input_alone(moons):
 
 def test_minibatches_cover_each_point_once_per_epoch(moons):
     """With momentum 0 and a batch of 40 out of 160 points, epoch 1's four steps use every point once."""
-    from activations_core.network import _minibatch
+    from activations_core.network.train import minibatch_rows
 
     cache = {}
-    batches = [_minibatch(3, step, 160, 40, cache) for step in range(4, 8)]
+    batches = [minibatch_rows(3, step, 160, 40, cache) for step in range(4, 8)]
     assert sorted(np.concatenate(batches).tolist()) == list(range(160))
-    assert not np.array_equal(batches[0], _minibatch(3, 0, 160, 40, {}))
+    assert not np.array_equal(batches[0], minibatch_rows(3, 0, 160, 40, {}))
 
 
 def test_history_stays_bounded_on_long_runs(moons):
