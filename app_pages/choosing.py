@@ -17,6 +17,7 @@ from activations_core import measure as ms
 from ui.catalog import activation_choices
 from ui.chart import csv_download, show_chart
 from ui.figures_basics import cost_figure, histogram_figure
+from ui.measured import activation_facts, output_histogram
 from ui.presenter import controls, shown
 from ui.answer_options import nearest_option
 from ui.quiz import question
@@ -49,13 +50,6 @@ SELECTION = UrlParam("ch_acts", list(CHOICES), "choices", options=tuple(CHOICES)
 HIST = UrlParam("ch_hist", "relu", "choice", options=tuple(CHOICES))
 TASK = UrlParam("ch_task", "hidden", "choice", options=tuple(TASKS))
 PARAMS = (SELECTION, HIST, TASK)
-
-
-@st.cache_data(max_entries=64)
-def measured(names: tuple[str, ...], formulas: tuple[str, ...]) -> dict[str, ms.Measured]:
-    """Range, slope and N(0, 1) statistics at default parameters (``formulas`` tell custom ones apart)."""
-    choices = activation_choices()
-    return {name: ms.measure(choices[name]) for name in names}
 
 
 @st.cache_data(max_entries=4, ttl=600, refresh_mode="background", show_spinner=False)
@@ -162,7 +156,7 @@ def cost_chart(names: list[str], ratios: dict[str, float], seconds: dict[str, fl
                          "time per 1e6 evaluations (ms)": [seconds[n] * 1e3 for n in timed],
                          "time relative to ReLU": [ratios[n] for n in timed]})
     show_chart(cost_figure(data["activation"], data["time relative to ReLU"],
-                           [activation_colour(n) for n in timed], bands), data,
+                           [activation_colour(n) for n in timed], bands), lambda: data,
                name="cost", x_title="time per evaluation relative to ReLU (log scale)",
                height=80 + 32 * len(timed),
                alt="Measured computation time of each activation relative to ReLU, over shaded "
@@ -180,7 +174,7 @@ def histogram_section(name: str, facts: dict[str, ms.Measured], out: dict[str, b
     """Distribution of f(Z) for Z ~ N(0, 1): the zero spike of ReLU, the centring of tanh. Its mean
     (number and line) and share of exact zeros are stated once their questions are answered."""
     act = CHOICES[name]
-    edges, fractions = ms.output_histogram(act)
+    edges, fractions = output_histogram(name, act.latex)
     normal = facts[name].normal
     st.subheader(f"Outputs of {act.display_name} for standard-normal inputs")
     stated = [f"Standard deviation **{normal.std:.3f}**"]
@@ -193,9 +187,9 @@ def histogram_section(name: str, facts: dict[str, ms.Measured], out: dict[str, b
     st.markdown(", ".join(stated) + "."
                 + (f" The {' and the '.join(waiting)} appear once their questions above are answered."
                    if waiting else ""))
-    data = pd.DataFrame({"bin from": edges[:-1], "bin to": edges[1:], "fraction of outputs": fractions})
     show_chart(histogram_figure(edges, fractions, act.display_name, activation_colour(name),
-                                normal.mean if out["mean"] else None), data,
+                                normal.mean if out["mean"] else None),
+               lambda: pd.DataFrame({"bin from": edges[:-1], "bin to": edges[1:], "fraction of outputs": fractions}),
                name="output_histogram", x_title=f"{act.display_name}(z)",
                y_title="fraction of outputs", height=340,
                alt=f"Histogram of {act.display_name} outputs for standard-normal inputs"
@@ -338,7 +332,7 @@ with controls():
                     help="Distribution of f(z) for 100,000 standard-normal z.")
 chosen = selection()
 all_names = tuple(CHOICES)
-facts = measured(all_names, tuple(CHOICES[n].latex for n in all_names))
+facts = {name: activation_facts(name, CHOICES[name].latex) for name in all_names}
 with st.spinner("Timing each activation on this server (shared for 10 minutes)…"):
     seconds = timings(TIMED)
 ratios = ms.relative_costs(seconds)

@@ -165,7 +165,7 @@ def bars_section(z: np.ndarray, names: list[str], t: float, view, zq: np.ndarray
             double_question(zq)
     with bars:
         show_chart(probability_bars(names, view.probabilities),
-                   bars_table(names, z, view.probabilities), name="softmax_probabilities",
+                   lambda: bars_table(names, z, view.probabilities), name="softmax_probabilities",
                    x_title="class", y_title="probability",
                    alt=f"Bar chart of softmax probabilities at T = {t:g}: " + ", ".join(
                        f"{name} {p:.3g}" for name, p in zip(names, view.probabilities)) + ".")
@@ -199,7 +199,7 @@ def limits_section(z: np.ndarray, names: list[str], t: float, view, zq: np.ndarr
                    "both questions are answered.")
         return
     show_chart(sweep_figure(sweep.temperatures, sweep.probabilities, names, t, view.probabilities),
-               sweep_table(sweep.temperatures, sweep.probabilities, names),
+               lambda: sweep_table(sweep.temperatures, sweep.probabilities, names),
                name="softmax_vs_temperature", x_title="temperature T (log scale)",
                y_title="probability",
                alt=f"Each class's probability against temperature from {t_lo:g} to {t_hi:g} on a "
@@ -255,7 +255,7 @@ def jacobian_section(names: list[str], t: float, view) -> None:
     st.header("The Jacobian: how each probability responds")
     st.latex(r"\frac{\partial p_i}{\partial u_j} = p_i(\delta_{ij} - p_j),\qquad "
              r"J = \operatorname{diag}(p) - p\,p^{\top},\qquad u = z/T")
-    show_chart(jacobian_heatmap(view.jacobian, names), jacobian_table(view.jacobian, names),
+    show_chart(jacobian_heatmap(view.jacobian, names), lambda: jacobian_table(view.jacobian, names),
                name="softmax_jacobian", x_title="with respect to the scaled logit of",
                y_title="probability of",
                height=380 + 12 * len(names),

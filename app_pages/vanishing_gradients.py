@@ -139,7 +139,7 @@ def theory_section(name: str, params: dict[str, float]) -> bool:
              for k in REFERENCE_N if k <= n[-1]]
     left, right = st.columns([3, 1])
     with left:
-        show_chart(bound_figure(n, lines, marks), series_table("n", n, lines), name="vg_bound",
+        show_chart(bound_figure(n, lines, marks), lambda: series_table("n", n, lines), name="vg_bound",
                    x_title="n, layers the gradient passes back through",
                    y_title="bound on the product of slopes (log scale)", height=400,
                    alt=f"Bound on the product of n slope factors, log scale: sigmoid {sig.max_slope:g} "
@@ -277,7 +277,7 @@ def gradient_chart(run: dp.DepthRun, label: str, s: dict, compare: dict, bound_o
         if own is not None and own != dp.SIGMOID_MAX_SLOPE:
             lines.append(Curve(f"{CHOICES[s['name']].display_name} slopes alone ≤ {own:.4g}ⁿ",
                               dp.gradient_bound(run.layers_passed, own), GREY, "dashdot"))
-    show_chart(gradient_figure(run.layers, lines), series_table("layer", run.layers, lines),
+    show_chart(gradient_figure(run.layers, lines), lambda: series_table("layer", run.layers, lines),
                name="vg_gradients", x_title="layer l (the gradient flows from layer L back to 1)",
                y_title="‖∂L/∂z_l‖ ÷ ‖∂L/∂h_L‖ (log scale)", height=440,
                alt=f"Gradient size per layer relative to the output gradient, log scale, for {label}"
@@ -302,7 +302,7 @@ def histogram_chart(run: dp.DepthRun, label: str) -> None:
                        else (run.hist_edges, run.hist_fraction))
     cap = colour_cap(fraction)
     show_chart(histogram_heatmap(edges, run.layers, fraction, zmax=cap),
-               histogram_table(edges, run.layers, fraction), name="vg_histograms",
+               lambda: histogram_table(edges, run.layers, fraction), name="vg_histograms",
                x_title="activation h ÷ its layer's std" if scaled else "activation value h",
                y_title="layer", height=420,
                alt=f"Histogram of activation values per layer for {label}"
@@ -336,7 +336,7 @@ def saturation_chart(run: dp.DepthRun, label: str, s: dict, compare: dict) -> No
             lines.append(Curve(f"{lab}: saturated", r.saturated_fraction, activation_colour(name), dash))
         else:
             lines.append(Curve(f"{lab}: exactly 0", r.zero_fraction, activation_colour(name), dash))
-    show_chart(fraction_figure(run.layers, lines), layer_table(run, lines),
+    show_chart(fraction_figure(run.layers, lines), lambda: layer_table(run, lines),
                name="vg_saturation", x_title="layer", y_title="share of outputs", height=420,
                alt="Share of saturated or exactly-zero outputs per layer: " + ", ".join(
                    f"{line.label} {np.nanmean(line.y):.0%} on average" for line in lines) + ".")

@@ -103,7 +103,7 @@ for message in report.messages + missing:
 
 # f in your formula's colour on every page; f' in blue (the palette's orange is too light on white)
 curves = [Curve("f(x)", y, activation_colour("custom")), Curve("f'(x)", dy, colour(0), "dash")]
-show_chart(overlay_figure(x, curves), curves_table(x, curves), name="your_activation",
+show_chart(overlay_figure(x, curves), lambda: curves_table(x, curves), name="your_activation",
            alt=f"Your formula f(x) = {text} and its derivative", x_title="x", y_title="value")
 
 if shown("questions"):

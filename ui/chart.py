@@ -24,13 +24,15 @@ def apply_phone_style() -> None:
     st.html(_PHONE_CSS)
 
 
-def show_chart(fig: dict, data: pd.DataFrame, *, name: str, alt: str,
+def show_chart(fig: dict, data: Callable[[], pd.DataFrame], *, name: str, alt: str,
                x_title: str = "", y_title: str = "", height: int = 420) -> None:
     """Draw a styled plotly figure (a plain spec, see theme.style) with an accessible label, then
-    its data as a table and CSV.
+    a panel with its data as a table and CSV.
 
-    ``name`` is a short file-name-safe id, unique on the page (it keys the widgets and names the
-    CSV and the PNG from Plotly's camera button).
+    ``data`` makes the table: it runs only while the panel is open (most students never open it,
+    and a 1,000-row table is about a tenth of a rerun's server time and of what the browser
+    receives). ``name`` is a short file-name-safe id, unique on the page (it keys the widgets and
+    names the CSV and the PNG from Plotly's camera button).
     """
     spec = style(fig, x_title=x_title, y_title=y_title, height=height, presenting=presenting())
     st.plotly_chart(
@@ -39,14 +41,15 @@ def show_chart(fig: dict, data: pd.DataFrame, *, name: str, alt: str,
                 "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},
     )
     if shown("tables"):
-        # The table is sent only while its panel is open: most students never open it, and a
-        # 1,000-row table is about a tenth of a rerun's server time and of what the browser receives.
-        panel = st.expander(f"Data behind this chart ({len(data):,} rows), as a table and CSV",
-                            key=f"table_open_{name}", on_change="rerun")
+        panel = st.expander("Data behind this chart, as a table and CSV", key=f"table_open_{name}",
+                            on_change="rerun")
         if panel.open:
+            table = data()
             with panel:
-                st.dataframe(data.head(_TABLE_ROWS_SHOWN), hide_index=True, key=f"table_{name}")
-                csv_download("Download CSV", data, file_name=f"{name}.csv", key=f"csv_{name}")
+                st.caption(f"{len(table):,} rows" + (f", the first {_TABLE_ROWS_SHOWN:,} shown; the CSV "
+                           "has them all" if len(table) > _TABLE_ROWS_SHOWN else ""))
+                st.dataframe(table.head(_TABLE_ROWS_SHOWN), hide_index=True, key=f"table_{name}")
+                csv_download("Download CSV", table, file_name=f"{name}.csv", key=f"csv_{name}")
 
 
 # Plotly's names for the array types plotly.js reads from base64 ("typed arrays").

@@ -15,6 +15,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from activations_core import depth as dp
+from activations_core import measure as ms
 from activations_core import nonlinearity as nl
 from activations_core.datasets import Dataset
 from activations_core.network import NetState, train_steps
@@ -44,6 +45,22 @@ def depth_profile(name: str, formula: str, params: tuple, seed: int, depths: tup
     """Kinks and bend of the 1-D network for every depth (``formula`` as above)."""
     return _read_only(nl.depth_profile(activation_choices()[name], dict(params), seed, depths, width,
                                        x_lo, x_hi))
+
+
+@functools.lru_cache(maxsize=64)
+def activation_facts(name: str, formula: str) -> ms.Measured:
+    """Observed range, largest slope and N(0, 1) statistics at default parameters (``formula`` as
+    above)."""
+    return ms.measure(activation_choices()[name])
+
+
+@functools.lru_cache(maxsize=64)
+def output_histogram(name: str, formula: str) -> tuple[np.ndarray, np.ndarray]:
+    """(bin edges, fraction per bin) of f(Z), Z ~ N(0, 1), at default parameters (``formula`` as
+    above); read-only arrays."""
+    edges, fractions = ms.output_histogram(activation_choices()[name])
+    edges.flags.writeable = fractions.flags.writeable = False
+    return edges, fractions
 
 
 MAX_TRAINED_RUNS = 128  # a few hundred kB at the lab's largest answerable size
