@@ -1,27 +1,17 @@
 """Activation Lab: the router. Each page is one short script in app_pages/; this file only frames them."""
 
-import sys
-
 import streamlit as st
 
-from ui import catalog, chart, presenter, state
+from ui import catalog, chart, presenter, server_process, state
 
-# One server process runs every session's script in a thread of its own and sends what the scripts
-# draw from one event-loop thread, all under one GIL. A thread that gives the GIL up (to send a
-# message, to look at a file) waits for it until the holder lets go, by default up to 5 ms; the
-# event loop gives it up for every element it sends, so with a class on the server each page
-# reached the browser seconds late while the CPU had room. 0.5 ms: a class of 100 on the 2-core
-# machine, p95 3.4 s -> 1.2 s (bench/load_protocol.py, README). Set on every run: it costs nothing.
-SWITCH_INTERVAL = 0.0005  # seconds
-sys.setswitchinterval(SWITCH_INTERVAL)
-
+server_process.tune()  # one process serves the whole class: see ui/server_process.py
 st.set_page_config(page_title="Activation Lab", page_icon=":material/ssid_chart:", layout="wide")
 state.start_run()
 
 
 def pages() -> dict[str, list]:
     """The pages by section, made once per session: st.Page looks its file up on the disk, and
-    every such call lets the server's other threads take the GIL (see SWITCH_INTERVAL)."""
+    every such call lets the server's other threads take the GIL (ui/server_process.py)."""
     if "app_pages" not in st.session_state:
         st.session_state.app_pages = {
             "Learn": [
