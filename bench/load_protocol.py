@@ -137,6 +137,11 @@ class Run:
     page_hash: str = ""
     elements: dict[tuple, tuple[str, object]] = field(default_factory=dict)  # path -> (type, element proto)
     problems: list[str] = field(default_factory=list)  # compilation errors, pages not found
+    fragment_of: dict[str, str] = field(default_factory=dict)  # widget id -> the st.fragment it is in
+
+    def after_fragment_run(self) -> "Run":
+        """The page as a fragment's run starts: everything drawn stays, the fragment redraws its part."""
+        return Run(self.page_hash, dict(self.elements), [], dict(self.fragment_of))
 
     def widgets(self, kinds=CHANGEABLE, area: int = MAIN) -> list[tuple[str, object]]:
         """The enabled widgets of these types in one area of the page, in page order."""
@@ -212,11 +217,14 @@ class Tab:
     def _receive(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
-            self._run = Run()
+            fragment_run = bool(msg.metadata.run.fragment_ids) and self.last is not None
+            self._run = self.last.after_fragment_run() if fragment_run else Run()
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element_kind = msg.delta.new_element.WhichOneof("type")
-            self._run.elements[tuple(msg.metadata.delta_path)] = (element_kind,
-                                                                  getattr(msg.delta.new_element, element_kind))
+            element = getattr(msg.delta.new_element, element_kind)
+            self._run.elements[tuple(msg.metadata.delta_path)] = (element_kind, element)
+            if msg.delta.fragment_id and getattr(element, "id", ""):
+                self._run.fragment_of[element.id] = msg.delta.fragment_id
         elif kind == "navigation":  # every full run sends it, with the hash of the page it runs
             self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             self._run.page_hash = msg.navigation.page_script_hash
@@ -308,7 +316,10 @@ class Tab:
         action = f"set {widget.label[:40]!r} to {value!r}"
         widget_type = "select_slider" if kind == "slider" and widget.options else kind
         what = widget_type if action_kind == "widget change" else "settings slider"
-        run = await self.run(action_kind, what, action, self._state())
+        state = self._state()
+        # a widget inside an st.fragment reruns only its fragment, as the browser asks for it
+        state.fragment_id = self.last.fragment_of.get(widget.id, "")
+        run = await self.run(action_kind, what, action, state)
         if action_kind == "widget change":
             self.report.widget_changes.append((widget_type, f"{self.page_of(run.page_hash)}: {action}",
                                                run.content(leave_out=widget.id) != before))
