@@ -205,19 +205,18 @@ def formulas_section(names: list[str]) -> None:
     st.subheader("Formulas and properties")
     for tab, name in zip(st.tabs([CHOICES[n].display_name for n in names]), names):
         act = CHOICES[name]
-        with tab:
-            st.latex(act.latex)
-            st.latex(act.derivative_latex)
-            st.markdown(act.description)
-            if act.properties is not None:
-                pr = act.properties
-                yes_no = {True: "yes", False: "no"}
-                st.markdown(
-                    f"- Output range: ${pr.range_latex}$ (for default parameters)\n"
-                    f"- Zero-centred: {yes_no[pr.zero_centred]}; saturates: {yes_no[pr.saturates]}; "
-                    f"monotonic: {yes_no[pr.monotonic]}; smooth: {yes_no[pr.smooth]}; "
-                    f"units can die: {yes_no[pr.can_die]}\n"
-                    f"- Cost: {pr.cost}. Typical use: {pr.use}")
+        # one element a tab (a class's server sends every element of every run): f and f' as
+        # display math, the description, the stated properties
+        text = f"$$\n{act.latex}\n$$\n\n$$\n{act.derivative_latex}\n$$\n\n{act.description}"
+        if act.properties is not None:
+            pr = act.properties
+            yes_no = {True: "yes", False: "no"}
+            text += (f"\n\n- Output range: ${pr.range_latex}$ (for default parameters)\n"
+                     f"- Zero-centred: {yes_no[pr.zero_centred]}; saturates: {yes_no[pr.saturates]}; "
+                     f"monotonic: {yes_no[pr.monotonic]}; smooth: {yes_no[pr.smooth]}; "
+                     f"units can die: {yes_no[pr.can_die]}\n"
+                     f"- Cost: {pr.cost}. Typical use: {pr.use}")
+        tab.markdown(text)
 
 
 def gelu_question() -> bool:
