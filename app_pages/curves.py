@@ -14,7 +14,7 @@ from ui.activation_controls import ActivationControls
 from ui.answer_options import band_of, closest_option
 from ui.catalog import activation_choices
 from ui.chart import csv_download, show_chart
-from ui.figures_curves import Curve, Point, curves_table, overlay_figure
+from ui.figures_curves import Curve, Point, overlay_figure, series_table
 from ui.presenter import controls, shown
 from ui.quiz import question
 from ui.state import UrlParam, bind_url
@@ -161,13 +161,13 @@ def overlay_section(names: list[str], x: np.ndarray, x0: float, log_y: bool) -> 
         return
     left, right = st.columns(2)
     with left:
-        show_chart(overlay_figure(x, curves, points=points, vline=x0), lambda: curves_table(x, curves),
+        show_chart(overlay_figure(x, curves, points=points, vline=x0), lambda: series_table("x", x, curves),
                    name="curves_f", x_title="x", y_title="f(x)",
                    alt="Activation functions " + ", ".join(c.label for c in curves) + " against x.")
     with right:
         show_chart(overlay_figure(x, slopes, points=slope_points, vline=x0,
                                   log_floor=LOG_FLOOR if log_y else None),
-                   lambda: curves_table(x, slopes, " derivative"), name="curves_df", x_title="x",
+                   lambda: series_table("x", x, slopes, " derivative"), name="curves_df", x_title="x",
                    y_title="|f'(x)| (log scale)" if log_y else "f'(x)",
                    alt="Derivatives of " + ", ".join(c.label for c in slopes)
                    + (" as |f'| on a log axis." if log_y else " against x."))
@@ -244,7 +244,7 @@ def gelu_section(x: np.ndarray) -> None:
               Curve(approx.display_name, approx(x), **activation_style("gelu_tanh"))]
     left, right = st.columns(2)
     with left:
-        show_chart(overlay_figure(x, curves), lambda: curves_table(x, curves), name="gelu_curves",
+        show_chart(overlay_figure(x, curves), lambda: series_table("x", x, curves), name="gelu_curves",
                    x_title="x", y_title="f(x)", height=360,
                    alt="GELU and its tanh approximation: the two curves overlap.")
     with right:  # the question, then the gap it asks about, beside the curves that hide it
@@ -254,7 +254,7 @@ def gelu_section(x: np.ndarray) -> None:
         difference = [Curve("tanh approx. − GELU", approx(x) - gelu(x), activation_colour("gelu_tanh"))]
         peak = Point("largest gap", where, float(approx(where) - gelu(where)), colour(0))
         show_chart(overlay_figure(x, difference, points=[peak]),
-                   lambda: curves_table(x, difference), name="gelu_difference", x_title="x",
+                   lambda: series_table("x", x, difference), name="gelu_difference", x_title="x",
                    y_title="difference", height=360,
                    alt=f"Difference between GELU's tanh approximation and GELU, at most {gap:.2e}.")
         st.markdown(f"On this range the two differ by at most **{gap:.3e}** (at x = {where:.4g}): "
@@ -293,7 +293,7 @@ def swish_section(x: np.ndarray, beta_slider_shown: bool) -> None:
               *([] if beta == 1.0 else [Curve("SiLU (β = 1)", SWISH(x, beta=1.0), swish, "dot")]),
               Curve("x/2 (β = 0)", SWISH(x, beta=0.0), swish, "dashdot"),
               Curve("ReLU", RELU(x), **activation_style("relu"))]
-    show_chart(overlay_figure(x, curves), lambda: curves_table(x, curves), name="swish_beta", x_title="x",
+    show_chart(overlay_figure(x, curves), lambda: series_table("x", x, curves), name="swish_beta", x_title="x",
                y_title="f(x)", height=380,
                alt=f"Swish with beta {beta:g} between the line x/2 and ReLU; gap to ReLU {gap:.3g}.")
     st.markdown(

@@ -13,10 +13,10 @@ from ui.activation_controls import ActivationControls, seed_input, seed_param
 from ui.answer_options import closest_option, nearest_option
 from ui.catalog import FORMULA, activation_choices, formula_cost
 from ui.chart import show_chart
-from ui.figures_curves import Curve
+from ui.figures_curves import Curve, series_table
 from ui.figures_depth import (
     Mark, bound_figure, colour_cap, fraction_figure, gradient_figure, histogram_heatmap,
-    histogram_table, layer_table, sci, series_table, superscript,
+    histogram_table, layer_table, sci, superscript,
 )
 from ui.measured import depth_run
 from ui.presenter import controls, shown

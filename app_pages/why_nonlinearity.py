@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from activations_core import ACTIVATIONS
@@ -16,6 +15,7 @@ from ui.activation_controls import ActivationControls, seed_input, seed_param
 from ui.answer_options import band_of
 from ui.catalog import activation_choices
 from ui.chart import show_chart
+from ui.figures_curves import Curve, series_table
 from ui.measured import depth_profile
 from ui.figures_basics import (by_depth_figure, matrix_latex, network_with_activation_figure,
                                network_without_activation_figure)
@@ -136,7 +136,7 @@ def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> nl.
     if run.activated is not None:
         with chart_column:
             show_chart(network_with_activation_figure(x, run.activated, label, line_colour),
-                       lambda: pd.DataFrame({"x": x, f"with {label}": run.activated}),
+                       lambda: series_table("x", x, [Curve(f"with {label}", run.activated, line_colour)]),
                        name="network_with_activation", x_title="input x", y_title="output y",
                        alt=f"Output of a {k}-layer network with {label} against its input: a bent curve.")
     with question_column:
@@ -145,8 +145,8 @@ def curve_section(k: int, name: str, params: dict[str, float], seed: int) -> nl.
         chart_column, metric_column = st.columns(2)
         with chart_column:
             show_chart(network_without_activation_figure(x, run.linear, run.collapsed, line_colour),
-                       lambda: pd.DataFrame({"x": x, "no activation": run.linear,
-                                             "collapsed single layer": run.collapsed}),
+                       lambda: series_table("x", x, [Curve("no activation", run.linear, line_colour),
+                                                     Curve("collapsed single layer", run.collapsed, line_colour)]),
                        name="network_without_activation", x_title="input x", y_title="output y",
                        alt=f"Output of the same {k}-layer network without an activation: a straight "
                            "line, matching its collapsed single layer.")
@@ -189,7 +189,7 @@ def kinks_depth_question(seed: int, relu: nl.DepthProfile) -> bool:
 def by_depth_chart(k: int, label: str, line_colour: str, values, value_name: str) -> None:
     """One bar per depth of ``value_name`` (kinks, or distance from a line), depth k outlined."""
     show_chart(by_depth_figure(DEPTHS, values, k, line_colour, value_name),
-               lambda: pd.DataFrame({"hidden layers": DEPTHS, value_name: values}),
+               lambda: series_table("hidden layers", DEPTHS, [Curve(value_name, values, line_colour)]),
                name="by_depth", x_title="hidden layers", y_title=value_name, height=300,
                alt=f"{value_name} of the curve with {label} for 1 to {MAX_LAYERS} hidden layers.")
 

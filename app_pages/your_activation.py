@@ -7,7 +7,7 @@ from activations_core import ACTIVATIONS
 from activations_core.formula import FUNCTIONS, FormulaError, evaluate_with_report, limit_messages
 from ui.catalog import ARRIVAL_FORMULA, FORMULA, parsed_formula
 from ui.chart import show_chart
-from ui.figures_curves import Curve, curves_table, overlay_figure
+from ui.figures_curves import Curve, overlay_figure, series_table
 from ui.presenter import controls, shown
 from ui.answer_options import nearest_option
 from ui.quiz import question
@@ -103,7 +103,7 @@ for message in report.messages + missing:
 
 # f in your formula's colour on every page; f' in blue (the palette's orange is too light on white)
 curves = [Curve("f(x)", y, activation_colour("custom")), Curve("f'(x)", dy, colour(0), "dash")]
-show_chart(overlay_figure(x, curves), lambda: curves_table(x, curves), name="your_activation",
+show_chart(overlay_figure(x, curves), lambda: series_table("x", x, curves), name="your_activation",
            alt=f"Your formula f(x) = {text} and its derivative", x_title="x", y_title="value")
 
 if shown("questions"):

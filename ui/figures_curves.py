@@ -68,9 +68,7 @@ def overlay_figure(x: np.ndarray, curves: Sequence[Curve], *, points: Sequence[P
     return dict(data=data, layout=layout)
 
 
-def curves_table(x: np.ndarray, curves: Sequence[Curve], suffix: str = "") -> pd.DataFrame:
-    """The data behind a chart: x and one column per curve (label + suffix), full precision."""
-    columns = {"x": x}
-    for c in curves:
-        columns[f"{c.label}{suffix}"] = c.y
-    return pd.DataFrame(columns)
+def series_table(x_name: str, x: np.ndarray, lines: Sequence[Curve], suffix: str = "") -> pd.DataFrame:
+    """The data behind a line chart: x and one column per line (its label + suffix), full precision
+    (counts stay whole numbers)."""
+    return pd.DataFrame({x_name: x, **{f"{line.label}{suffix}": np.asarray(line.y) for line in lines}})

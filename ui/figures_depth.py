@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from activations_core.depth import QUANTILES
-from ui.figures_curves import Curve
+from ui.figures_curves import Curve, series_table
 from ui.theme import GREY, colour
 
 HEATMAP_SCALE = "Cividis"  # perceptually uniform and colour-blind safe, legible on light and dark
@@ -119,11 +119,6 @@ def histogram_heatmap(edges: np.ndarray, layers: np.ndarray, fraction: np.ndarra
 def _layer_tick(count: int) -> int:
     """A tick every 1, 2, 5 or 10 layers."""
     return next((step for step in (1, 2, 5) if count / step <= 12), 10)
-
-
-def series_table(x_name: str, x: np.ndarray, lines: Sequence[Curve]) -> pd.DataFrame:
-    """The data behind a line chart: x and one column per line, full precision."""
-    return pd.DataFrame({x_name: x, **{line.label: np.asarray(line.y, dtype=float) for line in lines}})
 
 
 def layer_table(run, lines: Sequence[Curve]) -> pd.DataFrame:

@@ -310,7 +310,8 @@ def test_figure_builders_carry_the_core_arrays():
     from tests.helpers import plotly_checked
     from ui import figures_depth
     from ui.figures_curves import Curve
-    from ui.figures_depth import Mark, colour_cap, histogram_table, series_table
+    from ui.figures_curves import series_table
+    from ui.figures_depth import Mark, colour_cap, histogram_table
 
     bound_figure, fraction_figure, gradient_figure, histogram_heatmap = map(plotly_checked, (
         figures_depth.bound_figure, figures_depth.fraction_figure, figures_depth.gradient_figure,

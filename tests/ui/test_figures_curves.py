@@ -9,7 +9,7 @@ import pytest
 from activations_core import ACTIVATIONS
 from tests.helpers import plotly_checked
 from ui import figures_curves
-from ui.figures_curves import Curve, Point, curves_table, log_magnitude
+from ui.figures_curves import Curve, Point, log_magnitude, series_table
 from ui.theme import GREY, activation_style
 
 X = np.linspace(-40, 40, 1001)
@@ -61,7 +61,7 @@ def test_log_magnitude_takes_absolute_values():
 
 def test_table_has_x_and_one_column_per_curve():
     curves = _curves(["tanh", "elu"])
-    table = curves_table(X, curves, " derivative")
+    table = series_table("x", X, curves, " derivative")
     assert list(table.columns) == ["x", "Tanh derivative", "ELU derivative"]
     assert table["Tanh derivative"].iloc[500] == 0.0  # tanh(0)
     assert len(table) == len(X)
