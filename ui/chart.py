@@ -72,7 +72,7 @@ class WireFigure(BaseFigure):
     asks for ``to_dict``.
     """
 
-    def __init__(self, spec: dict):  # noqa: the base class's __init__ is skipped on purpose
+    def __init__(self, spec: dict):  # BaseFigure.__init__ is skipped on purpose (see above)
         self._wire = _wire(spec)
 
     def to_dict(self) -> dict:
@@ -104,8 +104,8 @@ def _typed_array(array: np.ndarray) -> Any:
         array = array.astype(narrower[0])
     if array.dtype.name not in _TYPED or not array.size:
         return array.tolist()
-    wire = {"dtype": _TYPED[array.dtype.name],
-            "bdata": base64.b64encode(np.ascontiguousarray(array, array.dtype.newbyteorder("<"))).decode("ascii")}
+    little_endian = np.ascontiguousarray(array, array.dtype.newbyteorder("<"))  # what plotly.js reads
+    wire = {"dtype": _TYPED[array.dtype.name], "bdata": base64.b64encode(little_endian).decode("ascii")}
     if array.ndim > 1:
         wire["shape"] = ", ".join(map(str, array.shape))
     return wire

@@ -63,7 +63,7 @@ def output_histogram(name: str, formula: str) -> tuple[np.ndarray, np.ndarray]:
     return edges, fractions
 
 
-MAX_TRAINED_RUNS = 128  # a few hundred kB at the lab's largest answerable size
+MAX_TRAINED_RUNS = 128  # each under 1 MB: the lab trains for answers only networks of MAX_ANSWER_WORK
 _trained: OrderedDict[tuple, NetState] = OrderedDict()  # (run key, steps) -> state, oldest first
 _trained_lock = threading.Lock()
 
