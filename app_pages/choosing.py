@@ -5,7 +5,6 @@ the cost chart, a number in a sentence) appears once it is answered."""
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import numpy as np
@@ -16,6 +15,7 @@ from activations_core import ACTIVATIONS, softmax
 from activations_core import measure as ms
 from ui.catalog import activation_choices
 from ui.chart import csv_download, show_chart
+from ui.choosing_table import ANSWERED_BY, COST_COLUMNS, SHAPE_COLUMNS, properties_table, range_text
 from ui.figures_basics import cost_figure, histogram_figure
 from ui.measured import activation_facts, output_histogram
 from ui.presenter import controls, shown
@@ -58,58 +58,6 @@ def timings(names: tuple[str, ...]) -> dict[str, float]:
     return ms.seconds_per_million({name: ACTIVATIONS[name] for name in names}, repeats=5)
 
 
-def bound_text(value: float) -> str:
-    """A range end for the table: ±∞ or 4 significant digits."""
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{value:.4g}"
-
-
-def range_text(lo: float, hi: float) -> str:
-    return f"{bound_text(lo)} to {bound_text(hi)}"
-
-
-def yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
-
-
-SHAPE_COLUMNS = ("Activation", "Range, stated", "Range, observed", "Range check",
-                 "Zero-centred, stated", "Mean f(z)", "Can die, stated",
-                 "f(z) = 0", "Max |f'|")
-COST_COLUMNS = ("Activation", "Cost, stated", "Time × ReLU", "Cost check",
-                "Typical use, stated")
-CHECK_MARKS = {"agrees": "✓ agrees", "borderline": "≈ borderline", "disagrees": "✗ disagrees"}
-# measured column -> the question it answers: the column joins the table once that is answered
-ANSWERED_BY = {"Mean f(z)": "mean", "f(z) = 0": "zeros", "Max |f'|": "slope",
-               "Time × ReLU": "speed", "Cost check": "speed"}
-
-
-def properties_table(names: list[str], facts: dict[str, ms.Measured],
-                     ratios: dict[str, float]) -> pd.DataFrame:
-    """One row per activation: each stated property next to its measurement."""
-    rows = []
-    for name in names:
-        act, fact = CHOICES[name], facts[name]
-        pr = act.properties
-        verdict, measured_cost = ms.cost_check(pr.cost, ratios[name]) if name in ratios else ("", "")
-        rows.append({
-            "Activation": act.display_name,
-            "Range, stated": range_text(*pr.output_range),
-            "Range, observed": range_text(fact.observed.lo, fact.observed.hi),
-            "Range check": "✓ agrees" if fact.range_agrees else "✗ disagrees",
-            "Zero-centred, stated": yes_no(pr.zero_centred),
-            "Mean f(z)": fact.normal.mean,
-            "Can die, stated": yes_no(pr.can_die),
-            "f(z) = 0": fact.normal.zero_fraction,
-            "Max |f'|": fact.max_slope,
-            "Cost, stated": pr.cost,
-            "Time × ReLU": ratios.get(name, float("nan")),
-            "Cost check": f"{CHECK_MARKS[verdict]} (measured {measured_cost})" if verdict else "",
-            "Typical use, stated": pr.use,
-        })
-    return pd.DataFrame(rows)
-
-
 def measurements_intro(seconds: dict[str, float]) -> None:
     """The section's heading and how each measurement is made (no result: those answer questions)."""
     st.header("Stated and measured")
@@ -127,7 +75,7 @@ def table_section(names: list[str], facts: dict[str, ms.Measured], ratios: dict[
     """The stated-vs-measured table (each measured column once its question is answered: ``out``)
     and its CSV."""
     hidden = [column for column, asked in ANSWERED_BY.items() if not out[asked]]
-    table = properties_table(names, facts, ratios).drop(columns=hidden)
+    table = properties_table({n: CHOICES[n] for n in names}, facts, ratios).drop(columns=hidden)
     if hidden:
         st.caption("Each measured column joins the table once its question above is answered.")
     normal = f"z: {ms.NORMAL_SAMPLES:,} seeded standard-normal samples."
