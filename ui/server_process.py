@@ -10,11 +10,12 @@ that process cost a class dearly; bench/load_protocol.py measures both (README, 
   while the CPU had room to spare.
 - glibc's malloc arenas. Each new thread may get an arena of its own (up to 8 per core), and an
   arena keeps the pages it freed: after a class had left, and its sessions had expired, the
-  server's memory stayed 55% above where it was before the class, while the Python objects alive
-  were the same as before (tracemalloc, after a full collection: 136 MiB both times). Two arenas,
-  a fixed threshold above which blocks are mapped on their own (glibc raises it as large blocks
-  are freed, after which big arrays come from the arenas and their pages stay), and freed memory
-  handed back to the system now and then: 55% above -> 18% above.
+  server's memory stayed about half again above its level before the class, while the Python
+  objects alive were the same as before (tracemalloc, after a full collection: 136 MiB both
+  times). Two arenas, a fixed threshold above which blocks are mapped on their own (glibc raises
+  it as large blocks are freed, after which big arrays come from the arenas and their pages
+  stay), and freed memory handed back to the system now and then: 51% above -> 17% above
+  (README, "A lecture hall").
 """
 
 from __future__ import annotations
